@@ -1,0 +1,97 @@
+"""Where a desktop install keeps its data, logs and static files.
+
+Order of precedence, so a packaged app never writes inside its own (often read-only,
+signed) bundle: the launcher's ``--data-dir`` (passed in-process as ``DJDESK_DATA_DIR``),
+then ``DJDESK_DESKTOP['DATA_DIR']``, then platformdirs' per-user folder for the app.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from djdesk_electron_kit.conf import DesktopSettings
+from djdesk_electron_kit.runtime import DATA_DIR_ENV, LOG_DIR_ENV
+
+# Written by ``djdesk_bundle`` next to ``app/`` and ``static/``.
+BUNDLE_MANIFEST = "manifest.json"
+BUNDLE_STATIC = "static"
+
+
+@dataclass(frozen=True)
+class DesktopPaths:
+    data_dir: Path
+    log_dir: Path
+    static_root: Path
+    # True when STATIC_ROOT holds collected files (a bundle): no finders needed.
+    static_collected: bool
+
+
+def app_name(options: DesktopSettings, settings_module: str) -> str:
+    return options.APP_NAME or settings_module.partition(".")[0] or "djdesk-app"
+
+
+def project_dir(settings_file: str | None, settings_module: str, base_dir: object) -> Path | None:
+    """The folder holding the settings package (``BASE_DIR`` when the project sets one)."""
+    if isinstance(base_dir, (str, os.PathLike)) and str(base_dir):
+        return Path(base_dir).resolve()
+    if not settings_file:
+        return None
+    depth = settings_module.count(".")
+    return Path(settings_file).resolve().parents[depth]
+
+
+def bundled_static(project: Path | None) -> Path | None:
+    """``<bundle>/static`` when the project runs from a djdesk bundle's ``app/``."""
+    if project is None:
+        return None
+    root = project.parent
+    static = root / BUNDLE_STATIC
+    if (root / BUNDLE_MANIFEST).is_file() and static.is_dir():
+        return static
+    return None
+
+
+def _platform_dirs(name: str, author: str) -> tuple[Path, Path]:
+    from platformdirs import user_data_path, user_log_path
+
+    vendor: str | bool = author or False
+    return user_data_path(name, vendor), user_log_path(name, vendor)
+
+
+def resolve(
+    options: DesktopSettings,
+    *,
+    settings_module: str,
+    project: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> DesktopPaths:
+    """Compute (without creating) every folder the desktop settings point at."""
+    env = os.environ if environ is None else environ
+    explicit_data = env.get(DATA_DIR_ENV) or str(options.DATA_DIR)
+    explicit_log = env.get(LOG_DIR_ENV) or str(options.LOG_DIR)
+    if explicit_data:
+        data_dir = Path(explicit_data).expanduser().resolve()
+        log_dir = Path(explicit_log).expanduser().resolve() if explicit_log else data_dir / "logs"
+    else:
+        default_data, default_log = _platform_dirs(
+            app_name(options, settings_module), options.APP_AUTHOR
+        )
+        data_dir = default_data
+        log_dir = Path(explicit_log).expanduser().resolve() if explicit_log else default_log
+    if str(options.STATIC_ROOT):
+        configured = Path(options.STATIC_ROOT)
+        collected = configured.is_dir() and any(configured.iterdir())
+        return DesktopPaths(data_dir, log_dir, configured, collected)
+    bundle = bundled_static(project)
+    if bundle is not None:
+        return DesktopPaths(data_dir, log_dir, bundle, True)
+    return DesktopPaths(data_dir, log_dir, data_dir / "static", False)
+
+
+def ensure(paths: DesktopPaths) -> None:
+    """Create the writable folders, private to the user where the OS allows it."""
+    for folder in (paths.data_dir, paths.log_dir):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -1,0 +1,96 @@
+"""System checks for the inspector: every misconfiguration surfaces here, with a stable id.
+
+Ids:
+  E001  an app the inspector needs is missing from INSTALLED_APPS
+  E002  DJDESK_INSPECTOR is not a dict
+  E003  a DJDESK_INSPECTOR value has the wrong type
+  E004  TASK_BACKEND names an alias missing from TASKS
+  E005  Django < 6.0 and the django-tasks backport is not installed
+  E006  a numeric setting is out of range
+  W001  DJDESK_INSPECTOR has an unknown key (a typo?)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core import checks
+
+from djdesk_inspector import compat, conf
+from djdesk_inspector.appsettings import Problem, problems
+
+APP = "djdesk_inspector"
+
+PROBLEM_IDS = {"not-a-dict": "E002", "wrong-type": "E003", "unknown-key": "W001"}
+
+POSITIVE_INTS = ("SCAN_TIMEOUT", "OUTPUT_LIMIT_BYTES", "HISTORY_LIMIT", "POLL_INTERVAL_MS")
+
+
+def settings_messages(app: str, found: Iterable[Problem], ids: dict[str, str]) -> list[Any]:
+    """Turn :class:`Problem` objects into check messages under ``app``'s ids."""
+    messages: list[Any] = []
+    for problem in found:
+        check_id = ids[problem.kind]
+        cls = checks.Warning if check_id.startswith("W") else checks.Error
+        messages.append(cls(problem.message, id=f"{app}.{check_id}"))
+    return messages
+
+
+def required_apps() -> tuple[str, ...]:
+    needed = ["django.contrib.staticfiles", "django.contrib.contenttypes"]
+    if compat.TASKS_APP:
+        needed.append(compat.TASKS_APP)
+    return tuple(needed)
+
+
+def check_required_apps(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    return [
+        checks.Error(
+            f"'{name}' must be in INSTALLED_APPS for djdesk_inspector.",
+            hint=f"Add '{name}' to INSTALLED_APPS.",
+            id=f"{APP}.E001",
+        )
+        for name in required_apps()
+        if not apps.is_installed(name)
+    ]
+
+
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    messages = settings_messages(APP, problems(conf.InspectorSettings, conf.SETTING), PROBLEM_IDS)
+    current = conf.get()
+    for key in POSITIVE_INTS:
+        if getattr(current, key) <= 0:
+            messages.append(
+                checks.Error(f"{conf.SETTING}[{key!r}] must be positive.", id=f"{APP}.E006")
+            )
+    return messages
+
+
+def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    if not compat.TASKS_AVAILABLE:
+        return [
+            checks.Error(
+                "Django < 6.0 needs the django-tasks backport.",
+                hint="pip install 'djdesk-inspector[compat]'",
+                id=f"{APP}.E005",
+            )
+        ]
+    alias = conf.get().TASK_BACKEND
+    configured = getattr(settings, "TASKS", None) or {compat.DEFAULT_TASK_BACKEND_ALIAS: {}}
+    if alias not in configured:
+        return [
+            checks.Error(
+                f"{conf.SETTING}['TASK_BACKEND'] is {alias!r}, which is not a key of TASKS.",
+                id=f"{APP}.E004",
+            )
+        ]
+    return []
+
+
+def register() -> None:
+    checks.register(check_required_apps)
+    checks.register(check_settings)
+    checks.register(check_tasks)

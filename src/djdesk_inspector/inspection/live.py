@@ -1,0 +1,189 @@
+"""Live scan: run the probe script in the target project's own interpreter.
+
+The probe is started as a file (``python -B probe_script.py ...``) in a clean
+environment (:mod:`djdesk_inspector.environment`) with the project as working
+directory, in its own process group, under ``SCAN_TIMEOUT`` and
+``OUTPUT_LIMIT_BYTES``. Nothing of the target is ever imported here.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from djdesk_inspector import conf, detection, environment, processes
+from djdesk_inspector.inspection.errors import ScanError
+from djdesk_inspector.redaction import redact, redact_mapping, redact_values
+
+Progress = Callable[[int, str], None]
+
+# Must match the constants in probe_script.py (which cannot import anything of ours).
+BEGIN, END, STAGE = "DJDESK-PROBE-BEGIN", "DJDESK-PROBE-END", "DJDESK-PROBE-STAGE"
+EXIT_NO_DJANGO, EXIT_SETUP = 3, 4
+
+
+def resolve_interpreter(project: Path, explicit: str | Path | None = None) -> tuple[Path, str]:
+    """The interpreter to use and where it came from (``explicit``/``project``/``host``)."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_absolute():
+            path = project / path
+        if not path.is_file():
+            raise ScanError(f"Interpreter {path} does not exist.", kind="interpreter")
+        return path, "explicit"
+    found = detection.find_interpreter(project)
+    if found is not None:
+        return found, "project"
+    return Path(sys.executable), "host"
+
+
+def resolve_settings(project: Path, settings_module: str | None) -> str:
+    module = settings_module or detection.settings_module_from_manage(project / "manage.py")
+    if not module:
+        raise ScanError(
+            f"Cannot tell the settings module of {project}: manage.py does not set "
+            "DJANGO_SETTINGS_MODULE literally; set it on the workspace.",
+            kind="settings",
+        )
+    return module
+
+
+def scan(
+    project: str | Path,
+    *,
+    settings_module: str | None = None,
+    interpreter: str | Path | None = None,
+    timeout: float | None = None,
+    limit_bytes: int | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Run the probe against ``project`` and return its (redacted) document.
+
+    Raises :class:`ScanError`; its ``kind`` tells an unusable interpreter (auto mode
+    may fall back to static) from a project whose settings raise.
+    """
+    project = Path(project)
+    if not (project / "manage.py").is_file():
+        raise ScanError(f"{project} has no manage.py.", kind="project")
+    module = resolve_settings(project, settings_module)
+    python, origin = resolve_interpreter(project, interpreter)
+    settings = conf.get()
+    timeout = settings.SCAN_TIMEOUT if timeout is None else timeout
+    limit = settings.OUTPUT_LIMIT_BYTES if limit_bytes is None else limit_bytes
+    nonce = secrets.token_hex(8)
+    env = environment.clean_env({"DJANGO_SETTINGS_MODULE": module})
+
+    def on_line(line: str) -> None:
+        parts = line.split(" ", 3)
+        if progress and len(parts) == 4 and parts[0] == STAGE and parts[1] == nonce:
+            try:
+                progress(int(parts[2]), parts[3])
+            except ValueError:
+                return
+
+    with ExitStack() as stack:
+        script = stack.enter_context(
+            resources.as_file(resources.files(__package__) / "probe_script.py")
+        )
+        argv = [python, "-B", script, "--project", project, "--settings", module]
+        argv += ["--nonce", nonce]
+        try:
+            done = processes.run(
+                argv,
+                cwd=project,
+                env=env,
+                timeout=timeout,
+                limit_bytes=limit,
+                on_stderr_line=on_line,
+            )
+        except OSError as exc:
+            raise ScanError(
+                f"Cannot run interpreter {python}: {exc.strerror or exc}.", kind="interpreter"
+            ) from exc
+    stderr = _strip_stage_lines(done.stderr, nonce)
+    if done.timed_out:
+        raise ScanError(
+            f"The live scan took longer than {timeout:g}s and was stopped.",
+            kind="timeout",
+            detail=stderr,
+        )
+    payload = _between_markers(done.stdout, nonce)
+    if payload is None:
+        if done.truncated:
+            raise ScanError(
+                f"The probe's output exceeded {limit} bytes and was cut.",
+                kind="output",
+                detail=stderr,
+            )
+        raise ScanError(
+            f"Interpreter {python} ({origin}) could not run the probe "
+            f"(exit status {done.returncode}).",
+            kind="interpreter",
+            detail=stderr,
+        )
+    try:
+        document = json.loads(payload)
+    except ValueError as exc:
+        raise ScanError(f"The probe's output is not valid JSON: {exc}.", kind="output") from exc
+    if "error" in document:
+        raise _failure(document["error"], module, python, stderr)
+    document["interpreter_origin"] = origin
+    return _redacted(document)
+
+
+def _failure(error: dict[str, Any], module: str, python: Path, stderr: str) -> ScanError:
+    stage = error.get("stage")
+    summary = f"{error.get('type', 'Error')}: {error.get('message', '')}".rstrip(": ")
+    detail = error.get("traceback") or stderr
+    if stage == "django":
+        return ScanError(
+            f"Django is not importable by {python} ({summary}).", kind="django", detail=detail
+        )
+    if stage in ("settings", "apps"):
+        missing = error.get("missing_module")
+        if missing and error.get("local_module") is False:
+            return ScanError(
+                f"Settings module '{module}' needs '{missing}', which {python} cannot import.",
+                kind="dependencies",
+                detail=detail,
+            )
+        what = "Settings module" if stage == "settings" else "Loading the apps of"
+        verb = "raised" if stage == "settings" else "raised"
+        return ScanError(f"{what} '{module}' {verb} {summary}", kind="settings", detail=detail)
+    return ScanError(f"The probe failed: {summary}", kind="output", detail=detail)
+
+
+def _between_markers(stdout: str, nonce: str) -> str | None:
+    begin = f"{BEGIN} {nonce}\n"
+    end = f"\n{END} {nonce}"
+    start = stdout.find(begin)
+    if start < 0:
+        return None
+    stop = stdout.find(end, start + len(begin))
+    if stop < 0:
+        return None
+    return stdout[start + len(begin) : stop]
+
+
+def _strip_stage_lines(stderr: str, nonce: str) -> str:
+    marker = f"{STAGE} {nonce} "
+    return "\n".join(line for line in stderr.splitlines() if not line.startswith(marker))
+
+
+def _redacted(document: dict[str, Any]) -> dict[str, Any]:
+    # Free text from the project (check messages, errors, settings) may hold secrets.
+    for key in ("checks", "errors"):
+        if key in document:
+            document[key] = redact_values(document[key])
+    if "settings" in document:
+        document["settings"] = redact_mapping(document["settings"])
+    migrations = document.get("migrations") or {}
+    if migrations.get("db_error"):
+        migrations["db_error"] = redact(migrations["db_error"])
+    return document

@@ -1,0 +1,1 @@
+"""Vetted management-command runs: presets, their typed arguments, and their runs."""

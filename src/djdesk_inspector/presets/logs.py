@@ -1,0 +1,230 @@
+"""The log pipeline of a run: split, redact, cap, then insert in short batches.
+
+Everything a child prints goes through :class:`LogSink` before it reaches the
+database: secrets are redacted line by line (PEM private key blocks across lines
+too), lines past the caps are counted but not stored (one visible
+``[output truncated: ...]`` marker says so), and lines are appended with
+``bulk_create`` in batches of at most ``BATCH_LINES`` or ``BATCH_MS``, each in its own
+short transaction, so a chatty command never holds SQLite's write lock for long and
+the cost per line stays flat (no rewriting of earlier rows).
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from djdesk_inspector import redaction
+from djdesk_inspector.presets.models import Stream, TaskRun, TaskRunLogLine
+
+TRUNCATED = "[output truncated: "
+CHUNK = 65536
+HEARTBEAT_SECONDS = 2.0
+
+_PEM_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
+_PEM_END = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----")
+
+
+# -- reading -----------------------------------------------------------------------
+
+Item = tuple[str, list[str] | None]  # (stream, lines) or (stream, None) at end of stream
+
+
+def pump(stream: IO[bytes], name: str, out: queue.Queue[Item], max_line_bytes: int) -> None:
+    """Read ``stream`` to EOF in a thread; put whole lines, a chunk at a time, on ``out``.
+
+    A line longer than ``max_line_bytes`` keeps its head and is marked; the rest is
+    dropped while it is read, so one endless line cannot exhaust memory.
+    """
+    pending = bytearray()
+    dropped = 0
+    read = getattr(stream, "read1", stream.read)
+
+    def keep(piece: bytes) -> None:
+        nonlocal dropped
+        room = max(max_line_bytes - len(pending), 0)
+        pending.extend(piece[:room])
+        dropped += max(len(piece) - room, 0)
+
+    def finish() -> str:
+        nonlocal dropped
+        text = pending.decode("utf-8", "replace").rstrip("\r")
+        if dropped:
+            text = f"{text} [line cut: {dropped} more bytes]"
+        pending.clear()
+        dropped = 0
+        return text
+
+    try:
+        while chunk := read(CHUNK):
+            *complete, rest = chunk.split(b"\n")
+            lines: list[str] = []
+            for piece in complete:
+                keep(piece)
+                lines.append(finish())
+            keep(rest)
+            if lines:
+                out.put((name, lines))
+    except (OSError, ValueError):
+        pass  # the pipe was closed under us after a kill
+    finally:
+        if pending or dropped:
+            out.put((name, [finish()]))
+        out.put((name, None))
+
+
+# -- redacting across lines --------------------------------------------------------
+
+
+class LineRedactor:
+    """:func:`redaction.redact` per line, plus PEM private key blocks spread over lines."""
+
+    def __init__(self) -> None:
+        self.in_key = False
+
+    def __call__(self, line: str) -> str:
+        if self.in_key:
+            if _PEM_END.search(line):
+                self.in_key = False
+                return redaction.redact(line[_PEM_END.search(line).start() :])  # type: ignore[union-attr]
+            return redaction.REDACTED
+        begin = _PEM_BEGIN.search(line)
+        if begin and not _PEM_END.search(line, begin.end()):
+            self.in_key = True
+            return redaction.redact(line[: begin.end()]) + " " + redaction.REDACTED
+        return redaction.redact(line)
+
+
+# -- storing -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_lines: int
+    max_bytes: int
+    max_line_chars: int
+    batch_lines: int
+    batch_ms: int
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n} bytes"  # pragma: no cover
+
+
+class LogSink:
+    """Buffers a run's lines and appends them with increasing ``seq``; one per run."""
+
+    def __init__(
+        self,
+        run_id: int,
+        limits: Limits,
+        *,
+        started: float,
+        progress: Callable[[float], int | None] = lambda elapsed: None,
+    ) -> None:
+        self.run_id = run_id
+        self.limits = limits
+        self.started = started
+        self.progress = progress
+        self.redact = LineRedactor()
+        self.buffer: list[TaskRunLogLine] = []
+        self.seq = 0
+        self.stored_lines = 0  # child lines kept (markers not counted against the cap)
+        self.stored_bytes = 0
+        self.dropped_lines = 0
+        self.dropped_bytes = 0
+        self.last_flush = started
+        self.last_heartbeat = started
+
+    @property
+    def truncated(self) -> bool:
+        return self.dropped_lines > 0
+
+    def _t_ms(self) -> int:
+        return int((time.monotonic() - self.started) * 1000)
+
+    def _append(self, stream: str, text: str) -> None:
+        self.seq += 1
+        self.buffer.append(
+            TaskRunLogLine(run_id=self.run_id, seq=self.seq, stream=stream, text=text, t_ms=self._t_ms())
+        )
+
+    def add(self, stream: str, lines: list[str]) -> None:
+        limits = self.limits
+        for raw in lines:
+            text = self.redact(raw)
+            if len(text) > limits.max_line_chars:
+                cut = len(text) - limits.max_line_chars
+                text = f"{text[: limits.max_line_chars]} [line cut: {cut} more characters]"
+            size = len(text.encode("utf-8")) + 1
+            if self.dropped_lines or (
+                self.stored_lines >= limits.max_lines
+                or self.stored_bytes + size > limits.max_bytes
+            ):
+                if not self.dropped_lines:
+                    self.system(
+                        f"{TRUNCATED}limit of {limits.max_lines:,} lines or "
+                        f"{_size(limits.max_bytes)} reached; further output is not stored]"
+                    )
+                self.dropped_lines += 1
+                self.dropped_bytes += size
+                continue
+            self.stored_lines += 1
+            self.stored_bytes += size
+            self._append(stream, text)
+
+    def system(self, text: str) -> None:
+        """A djdesk line (marker, outcome); stored even past the caps."""
+        self._append(Stream.SYSTEM, text)
+
+    def summary(self) -> None:
+        if self.dropped_lines:
+            self.system(
+                f"{TRUNCATED}{self.dropped_lines:,} more lines "
+                f"({_size(self.dropped_bytes)}) were not stored]"
+            )
+
+    def due(self, now: float) -> bool:
+        return len(self.buffer) >= self.limits.batch_lines or (
+            bool(self.buffer) and (now - self.last_flush) * 1000 >= self.limits.batch_ms
+        )
+
+    def counters(self) -> dict[str, Any]:
+        return {
+            "line_count": self.seq,
+            "byte_count": self.stored_bytes,
+            "truncated": self.truncated,
+        }
+
+    def flush(self, now: float, *, final: dict[str, Any] | None = None) -> None:
+        """Insert buffered lines and refresh the run's counters, in one short transaction.
+
+        ``final`` (status, exit code ...) is written in the same transaction as the last
+        lines, so a reader that sees a finished run has every line already.
+        """
+        heartbeat = now - self.last_heartbeat >= HEARTBEAT_SECONDS
+        if not self.buffer and not heartbeat and final is None:
+            return
+        fields: dict[str, Any] = {"heartbeat_at": timezone.now(), **self.counters()}
+        if final is None:
+            fields["progress"] = self.progress(now - self.started)
+        else:
+            fields |= final
+        batch, self.buffer = self.buffer, []
+        with transaction.atomic():
+            if batch:
+                TaskRunLogLine.objects.bulk_create(batch, batch_size=500)
+            TaskRun.objects.filter(pk=self.run_id).update(**fields)
+        self.last_flush = now
+        self.last_heartbeat = now

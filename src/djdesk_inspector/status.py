@@ -1,0 +1,128 @@
+"""The status payload: everything the dashboard shows for one workspace, in one document.
+
+Built with a fixed number of queries whatever the history size (workspace, latest
+snapshot, previous snapshot's summary, recent scans, plus one per installed section),
+and hashed into an ETag so an unchanged poll costs no bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.module_loading import import_string
+
+from djdesk_inspector import conf
+from djdesk_inspector.inspection import insights, schema_graph
+from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace
+from djdesk_inspector.mounts import installed_label
+
+SNAPSHOT_SECTIONS = ("apps", "migrations", "checks", "urls", "settings")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the payload contributed by a sibling app, present only when installed."""
+
+    key: str
+    app_label: str
+    builder: str  # dotted path to ``(workspace: Workspace) -> dict``
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("task_runs", "djdesk_presets", "djdesk_inspector.presets.status.section"),
+    Section("exports", "djdesk_datalab", "djdesk_inspector.datalab.status.section"),
+    Section("docs", "djdesk_docs", "djdesk_inspector.docs.status.section"),
+)
+
+
+def workspace_json(workspace: Workspace) -> dict[str, Any]:
+    return {
+        "slug": workspace.slug,
+        "name": workspace.name,
+        "project_path": workspace.project_path,
+        "interpreter_path": workspace.interpreter_path,
+        "settings_module": workspace.settings_module,
+        "created_at": workspace.created_at,
+        "updated_at": workspace.updated_at,
+    }
+
+
+def scan_json(scan: Scan) -> dict[str, Any]:
+    return {
+        "id": scan.pk,
+        "kind": scan.kind,
+        "status": scan.status,
+        "progress": scan.progress,
+        "progress_message": scan.progress_message,
+        "created_at": scan.created_at,
+        "started_at": scan.started_at,
+        "finished_at": scan.finished_at,
+        "duration_ms": scan.duration_ms,
+        "error": scan.error,
+    }
+
+
+def snapshot_sections(snapshot: Snapshot | None) -> dict[str, Any]:
+    if snapshot is None:
+        return {"snapshot": None, "schema": {"nodes": [], "edges": []}} | {
+            key: None for key in SNAPSHOT_SECTIONS
+        }
+    data = snapshot.data
+    return {
+        "snapshot": {
+            "id": snapshot.pk,
+            "mode": snapshot.mode,
+            "probe_version": snapshot.probe_version,
+            "created_at": snapshot.created_at,
+            "python": data.get("python"),
+            "django": data.get("django"),
+            "settings_module": data.get("settings_module"),
+        },
+        "schema": schema_graph.graph(data),
+        **{key: data.get(key) for key in SNAPSHOT_SECTIONS},
+    }
+
+
+def installed_sections(workspace: Workspace) -> dict[str, Any]:
+    sections: dict[str, Any] = {}
+    for section in SECTIONS:
+        if installed_label(section.app_label):
+            build: Callable[[Workspace], dict[str, Any]] = import_string(section.builder)
+            sections[section.key] = {"installed": True, **build(workspace)}
+        else:
+            sections[section.key] = {"installed": False}
+    return sections
+
+
+def build(workspace: Workspace) -> dict[str, Any]:
+    """The whole payload for ``workspace`` (already fetched: that is query one)."""
+    limit = conf.get().HISTORY_LIMIT
+    latest, previous_summary = None, None
+    snapshots = Snapshot.objects.filter(workspace=workspace).order_by("-id")
+    latest = snapshots.first()
+    if latest is not None:
+        previous = snapshots.filter(id__lt=latest.pk).only("summary").first()
+        previous_summary = previous.summary if previous else None
+    scans = list(Scan.objects.filter(workspace=workspace).order_by("-id")[:limit])
+    active = next((s for s in scans if s.status in ScanStatus.active()), None)
+    return {
+        "workspace": workspace_json(workspace),
+        "insights": insights.insights(latest.summary, previous_summary) if latest else [],
+        **snapshot_sections(latest),
+        "scans": [scan_json(scan) for scan in scans],
+        "active_scan": scan_json(active) if active else None,
+        **installed_sections(workspace),
+    }
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+
+
+def etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'

@@ -1,0 +1,13 @@
+"""Mount every installed djdesk app: ``path("djdesk/", include("djdesk_inspector.urls"))``."""
+
+from django.urls import include, path
+
+from djdesk_inspector import api_views
+from djdesk_inspector.mounts import installed_mounts
+
+urlpatterns = [
+    path("api/openapi.json", api_views.openapi_document, name="djdesk-openapi"),
+    *(path(mount.prefix, include(mount.urlconf)) for mount in installed_mounts()),
+    # Last: any other api/ path is a JSON 404, never an HTML page.
+    path("api/<path:rest>", api_views.unknown_endpoint, name="djdesk-api-unknown"),
+]

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from djdesk_inspector import openapi
+from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace
+
+pytestmark = pytest.mark.django_db
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory):
+    """A real static scan of a real sample project (nothing is executed)."""
+    from djdesk_inspector.inspection import samples, static
+
+    root = tmp_path_factory.mktemp("status") / "proj"
+    samples.write_project(root, apps=["polls"], models_per_app=2, migrations_per_app=1)
+    return static.scan(root)
+
+
+def make_history(workspace: Workspace, rows: int, document: dict) -> None:
+    from djdesk_inspector.inspection import insights
+
+    scans = Scan.objects.bulk_create(
+        [Scan(workspace=workspace, status=ScanStatus.SUCCEEDED, progress=100) for _ in range(rows)]
+    )
+    Snapshot.objects.bulk_create(
+        [
+            Snapshot(
+                workspace=workspace,
+                scan=scan,
+                mode="static",
+                data=document,
+                summary=insights.summarize(document),
+            )
+            for scan in scans
+        ]
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return Workspace.objects.create(name="Polls", project_path=str(tmp_path))
+
+
+def status_url(slug: str) -> str:
+    return reverse("djdesk_inspector:api-status", args=[slug])
+
+
+@pytest.mark.parametrize("rows", [10, 1000])
+def test_status_uses_a_constant_number_of_queries(
+    client, workspace, rows, document, django_assert_max_num_queries
+):
+    make_history(workspace, rows, document)
+    with django_assert_max_num_queries(6):
+        response = client.get(status_url(workspace.slug))
+    payload = response.json()
+    assert response.status_code == 200
+    assert payload["workspace"]["slug"] == workspace.slug
+    assert len(payload["scans"]) == 10
+    assert payload["snapshot"]["mode"] == "static"
+    expected = {m["label"] for m in document["models"] if not m.get("auto_created")}
+    assert {n["id"] for n in payload["schema"]["nodes"]} >= expected
+    models = next(i for i in payload["insights"] if i["key"] == "models")
+    assert models["value"] > 0
+    assert models["delta"] == 0  # compared with the previous snapshot
+
+
+def test_unchanged_poll_answers_304_and_a_change_answers_200(client, workspace):
+    first = client.get(status_url(workspace.slug))
+    etag = first["ETag"]
+    again = client.get(status_url(workspace.slug), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    Scan.objects.create(workspace=workspace)
+    changed = client.get(status_url(workspace.slug), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_empty_workspace_payload_is_honest(client, workspace):
+    payload = client.get(status_url(workspace.slug)).json()
+    assert payload["snapshot"] is None
+    assert payload["insights"] == []
+    assert payload["scans"] == []
+    assert payload["schema"] == {"nodes": [], "edges": []}
+
+
+def test_unknown_slug_is_a_json_404(client):
+    response = client.get(status_url("nope"))
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "errors" in response.json()
+
+
+def test_wrong_method_is_a_json_405(client, workspace):
+    response = client.post(status_url(workspace.slug))
+    assert response.status_code == 405
+    assert response.json()["errors"]
+    assert response["Allow"] == "GET"
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/djdesk/api/no/such/thing/")
+    assert response.status_code == 404
+    assert response.json()["errors"]
+
+
+def test_create_workspace_through_the_api(client, minimal_project):
+    url = reverse("djdesk_inspector:api-workspaces")
+    response = client.post(url, {"project_path": str(minimal_project)}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["settings_module"] == "mini.settings"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[1, 2]", b'{"project_path": "relative"}', b"\xff\xfe", b"{}"],
+)
+def test_malformed_create_requests_are_json_400s(client, body):
+    url = reverse("djdesk_inspector:api-workspaces")
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert isinstance(response.json()["errors"], dict)
+    assert not Workspace.objects.exists()
+
+
+def test_api_enforces_csrf(minimal_project):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("djdesk_inspector:api-workspaces"),
+        json.dumps({"project_path": str(minimal_project)}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert not Workspace.objects.exists()
+
+
+def _api_routes(resolver: URLResolver, prefix: str = "") -> list[str]:
+    routes: list[str] = []
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            routes.extend(_api_routes(pattern, route))
+        elif isinstance(pattern, URLPattern) and "api/" in route and "<path:rest>" not in route:
+            routes.append(route)
+    return routes
+
+
+def _as_openapi(route: str) -> str:
+    import re
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def test_openapi_document_matches_the_urlconf(client):
+    document = client.get(reverse("djdesk-openapi")).json()
+    assert document["openapi"].startswith("3.1")
+    routed = {_as_openapi(r) for r in _api_routes(get_resolver())}
+    assert routed == set(document["paths"])
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert method in {"get", "post", "put", "patch", "delete"}
+            assert operation["responses"], (path, method)
+
+
+def test_openapi_operation_ids_are_unique():
+    ids = [op.operation_id for op in openapi.installed_operations()]
+    assert len(ids) == len(set(ids))
