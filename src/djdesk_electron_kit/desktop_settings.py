@@ -91,7 +91,7 @@ def _logging(options: conf.DesktopSettings, found: DesktopPaths) -> dict[str, An
             "stderr": {
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stderr",
-                "level": "WARNING",
+                "level": "ERROR",
                 "formatter": "line",
             },
         },

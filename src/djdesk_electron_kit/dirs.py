@@ -95,3 +95,5 @@ def ensure(paths: DesktopPaths) -> None:
     """Create the writable folders, private to the user where the OS allows it."""
     for folder in (paths.data_dir, paths.log_dir):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not paths.static_collected and paths.static_root.parent == paths.data_dir:
+        paths.static_root.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root

@@ -8,6 +8,7 @@ renamed into place, so a failure never leaves a half-written shell behind.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import keyword
 import os
@@ -25,6 +26,7 @@ __all__ = [
     "ScaffoldOptions",
     "build_options",
     "default_name",
+    "desktop_sibling",
     "iter_template_files",
     "render_text",
     "scaffold",
@@ -100,6 +102,22 @@ def default_name(settings_module: str) -> str:
     top = settings_module.split(".", 1)[0]
     words = [w for w in re.split(r"[_\-]+", top) if w]
     return " ".join(w[:1].upper() + w[1:] for w in words) or "Djdesk App"
+
+
+def desktop_sibling(settings_module: str) -> str | None:
+    """``pkg.settings_desktop`` next to ``pkg.settings``, if the project has one.
+
+    That is the layout :mod:`djdesk_electron_kit.desktop_settings` documents; the
+    development settings lack the desktop overrides the launcher needs.
+    """
+    if settings_module.endswith("_desktop"):
+        return None
+    candidate = f"{settings_module}_desktop"
+    try:
+        found = importlib.util.find_spec(candidate) is not None
+    except (ImportError, ValueError):
+        return None
+    return candidate if found else None
 
 
 def validate_name(name: str) -> str:

@@ -57,7 +57,7 @@ class Server:
             return
         self._stopping = True
         with contextlib.suppress(OSError):
-            self._server.pull_trigger(self._close_all)
+            self._server.trigger.pull_trigger(self._close_all)
 
     def _close_all(self) -> None:
         from waitress import wasyncore

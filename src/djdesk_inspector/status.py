@@ -21,7 +21,8 @@ from djdesk_inspector.inspection import insights, schema_graph
 from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace
 from djdesk_inspector.mounts import installed_label
 
-SNAPSHOT_SECTIONS = ("apps", "migrations", "checks", "urls", "settings")
+SNAPSHOT_SECTIONS = ("apps", "checks", "urls", "settings")
+NODE_FLAGS = ("abstract", "proxy", "swapped", "external")
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,36 @@ def scan_json(scan: Scan) -> dict[str, Any]:
     }
 
 
+def compact_schema(graph: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The graph as polled: app and name are derivable from the label, flags only when set."""
+    nodes = [
+        {"id": n["id"], "fields": n["fields"]} | {f: n[f] for f in NODE_FLAGS if n.get(f)}
+        for n in graph["nodes"]
+    ]
+    edges = [{k: v for k, v in e.items() if v is not None} for e in graph["edges"]]
+    return {"nodes": nodes, "edges": edges}
+
+
+def compact_migrations(migrations: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Per-app counts for the panel; the full graph stays in the snapshot."""
+    if not migrations:
+        return migrations
+    apps = {
+        label: {
+            "total": len(info.get("nodes") or []),
+            "applied": sum(1 for n in info.get("nodes") or [] if n.get("applied")),
+            "leaves": info.get("leaves") or [],
+            "conflict": bool(info.get("conflict")),
+        }
+        for label, info in (migrations.get("apps") or {}).items()
+    }
+    keep = ("db_reachable", "db_error", "unapplied", "conflicts", "missing")
+    return {"apps": apps} | {key: migrations.get(key) for key in keep}
+
+
 def snapshot_sections(snapshot: Snapshot | None) -> dict[str, Any]:
     if snapshot is None:
-        return {"snapshot": None, "schema": {"nodes": [], "edges": []}} | {
+        return {"snapshot": None, "schema": {"nodes": [], "edges": []}, "migrations": None} | {
             key: None for key in SNAPSHOT_SECTIONS
         }
     data = snapshot.data
@@ -82,8 +110,11 @@ def snapshot_sections(snapshot: Snapshot | None) -> dict[str, Any]:
             "python": data.get("python"),
             "django": data.get("django"),
             "settings_module": data.get("settings_module"),
+            "fallback_reason": data.get("fallback_reason"),
+            "unknown": data.get("unknown") or [],
         },
-        "schema": schema_graph.graph(data),
+        "schema": compact_schema(schema_graph.graph(data)),
+        "migrations": compact_migrations(data.get("migrations")),
         **{key: data.get(key) for key in SNAPSHOT_SECTIONS},
     }
 

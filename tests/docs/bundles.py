@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 SECRET = b"TOP-SECRET outside the bundle root\n"
 
@@ -85,3 +88,14 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
 
 def entries(folder: Path) -> set[str]:
     return set(os.listdir(folder))
+
+
+def require_sphinx() -> None:
+    """Skip without Sphinx and furo locally; in CI, where they must be installed, fail."""
+    missing = [name for name in ("sphinx", "furo") if find_spec(name) is None]
+    if not missing:
+        return
+    reason = f"{' and '.join(missing)} not installed (pip install 'djdesk-inspector[docs]')"
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must install it)")
+    pytest.skip(reason)

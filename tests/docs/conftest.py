@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from djdesk_inspector.docs import builder
-from tests.docs.bundles import make_bundle, write_sphinx_project
+from tests.docs.bundles import make_bundle, require_sphinx, write_sphinx_project
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
@@ -28,8 +28,7 @@ def bundle(tmp_path: Path, settings) -> Path:
 @pytest.fixture(scope="session")
 def sphinx_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real furo bundle built once by ``builder.build`` (skipped without Sphinx)."""
-    pytest.importorskip("sphinx")
-    pytest.importorskip("furo")
+    require_sphinx()
     base = tmp_path_factory.mktemp("sphinx")
     source = write_sphinx_project(base / "src")
     output = base / "bundle"

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from djdesk_inspector.docs.conf import DocsSettings
+from tests.docs.bundles import require_sphinx
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.mark.slow
 def test_docs_build_with_warnings_as_errors(tmp_path):
-    pytest.importorskip("sphinx")
-    pytest.importorskip("furo")
+    require_sphinx()
     out = tmp_path / "html"
     argv = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
     done = subprocess.run(

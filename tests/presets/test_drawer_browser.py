@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from djdesk_inspector import compat
+from djdesk_inspector.presets import runner
 from djdesk_inspector.presets.models import RunStatus, TaskRun
 from tests.presets.workers import db_workers
 
@@ -69,7 +70,8 @@ def test_typed_arguments_and_cancel_from_the_drawer(live_server, page, workspace
 
 
 def test_bad_arguments_and_confirmation_in_the_drawer(live_server, page, workspace, settings, shop):
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=shop, check=True, timeout=60)
+    env = runner.child_env("shopproj.settings")
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=shop, env=env, check=True, timeout=60)
     settings.DJDESK_PRESETS = settings.DJDESK_PRESETS | {
         "ALLOWLIST": [*settings.DJDESK_PRESETS["ALLOWLIST"], "dumpdata"]
     }

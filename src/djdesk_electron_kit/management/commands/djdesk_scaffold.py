@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Render the djdesk Electron shell (electron-template/) into DIR, by default "
         "./electron under BASE_DIR. --settings is Django's own option: the module it names "
-        "(else DJANGO_SETTINGS_MODULE) is the one the desktop app launches with."
+        "is the one the desktop app launches with; without it, <settings>_desktop when that "
+        "module exists, else DJANGO_SETTINGS_MODULE."
     )
     # Writing files must not depend on the project passing its system checks.
     requires_system_checks: list[str] = []
@@ -35,11 +36,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         target = self._target(options.get("directory"))
-        settings_module = (
-            options.get("settings")
-            or os.environ.get("DJANGO_SETTINGS_MODULE")
-            or getattr(settings, "SETTINGS_MODULE", None)
-        )
+        settings_module = options.get("settings")
+        if not settings_module:
+            current = os.environ.get("DJANGO_SETTINGS_MODULE") or getattr(
+                settings, "SETTINGS_MODULE", None
+            )
+            settings_module = current and (scaffold.desktop_sibling(current) or current)
         try:
             opts = scaffold.build_options(
                 name=options.get("name"),

@@ -7,10 +7,13 @@ import { h } from "./dom.js";
 const PALETTE = ["#0b6bcb", "#1a7f37", "#9a6700", "#8250df", "#cf222e", "#0a7ea4", "#bf3989", "#57606a"];
 const CELL = 150;
 
+const appOf = (node) => node.id.split(".")[0];
+const nameOf = (node) => node.id.slice(node.id.indexOf(".") + 1);
+
 export function layout(nodes) {
-  const apps = [...new Set(nodes.map((n) => n.app))].sort();
+  const apps = [...new Set(nodes.map(appOf))].sort();
   const byApp = Object.fromEntries(apps.map((a) => [a, []]));
-  for (const node of nodes) byApp[node.app].push(node);
+  for (const node of nodes) byApp[appOf(node)].push(node);
   const appCols = Math.ceil(Math.sqrt(apps.length));
   const positions = {};
   let maxSide = 1;
@@ -31,7 +34,7 @@ function elements(graph, positions, colours) {
   return [
     ...graph.nodes.map((n) => ({
       group: "nodes",
-      data: { id: n.id, label: n.name || n.id, app: n.app, colour: colours[n.app] },
+      data: { id: n.id, label: nameOf(n), app: appOf(n), colour: colours[appOf(n)] },
       position: positions[n.id],
       classes: [n.abstract ? "abstract" : "", n.proxy ? "proxy" : ""].join(" ").trim(),
     })),
@@ -42,7 +45,7 @@ function elements(graph, positions, colours) {
 }
 
 const STYLE = [
-  { selector: "node", style: { label: "data(label)", "background-color": "data(colour)", "font-size": 10, width: 14, height: 14, color: "#1d232b", "text-valign": "bottom", "text-margin-y": 3 } },
+  { selector: "node", style: { label: "data(label)", "background-color": "data(colour)", "font-size": 11, width: 16, height: 16, color: "#1d232b", "text-valign": "bottom", "text-margin-y": 3 } },
   { selector: "node.abstract", style: { "border-width": 2, "border-style": "dashed", "background-opacity": 0.3 } },
   { selector: "node.proxy", style: { shape: "diamond" } },
   { selector: "node:selected", style: { "border-width": 3, "border-color": "#14202e" } },
@@ -67,7 +70,7 @@ export function renderSchema(graph, _apps, { detailUrl } = {}) {
   // Cytoscape needs the container in the document to measure it.
   queueMicrotask(() => {
     const started = performance.now();
-    const cy = cytoscape({ container: canvas, elements: elements(graph, positions, colours), style: STYLE, layout: { name: "preset" }, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
+    const cy = cytoscape({ container: canvas, elements: elements(graph, positions, colours), style: STYLE, layout: { name: "preset" }, minZoom: 0.05, maxZoom: 4 });
     cy.fit(undefined, 20);
     canvas.dataset.drawMs = String(Math.round(performance.now() - started));
     canvas.dataset.nodes = String(cy.nodes().length);
@@ -104,6 +107,6 @@ async function showDetail(label, graph, detail, detailUrl) {
   const model = await response.json();
   detail.append(
     h("table", {}, h("thead", {}, h("tr", {}, ["Field", "Type", "Null", "Unique", "Relation"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, (model.fields || []).map((f) => h("tr", {}, h("td", {}, f.name), h("td", {}, f.type || ""), h("td", {}, f.null ? "yes" : ""), h("td", {}, f.unique || f.primary_key ? "yes" : ""), h("td", {}, f.target ? `${f.relation} → ${f.target}` : ""))))),
+      h("tbody", {}, (model.fields || []).map((f) => h("tr", {}, h("td", {}, f.name), h("td", {}, f.type || ""), h("td", {}, f.null ? "yes" : ""), h("td", {}, f.unique || f.primary_key ? "yes" : ""), h("td", {}, f.relation ? `${f.relation.kind} → ${f.relation.target || "any model"}` : ""))))),
   );
 }

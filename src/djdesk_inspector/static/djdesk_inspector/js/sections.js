@@ -23,6 +23,7 @@ export const SECTIONS = {
       `Last snapshot: ${snap.mode} scan, ${when(snap.created_at)}`,
       versions.length ? ` · ${versions.join(" · ")}` : "",
       snap.mode === "static" ? " · static mode: nothing was executed, so checks and URLs are unknown" : "",
+      snap.fallback_reason ? ` (live scan not possible: ${snap.fallback_reason})` : "",
     );
   },
 
@@ -59,12 +60,15 @@ export const SECTIONS = {
 
   migrations(migrations) {
     if (!migrations || !migrations.apps) return emptyState("Migration state appears after the first scan.");
-    const unapplied = new Set((migrations.unapplied || []).map(([app, name]) => `${app}.${name}`));
-    const rows = Object.entries(migrations.apps).map(([label, info]) => {
-      const nodes = info.nodes || [];
-      const pending = nodes.filter((n) => unapplied.has(`${label}.${n.name}`)).length;
-      return [label, nodes.length, pending, info.conflict ? "conflict" : "", (migrations.missing?.apps?.[label] || []).length ? "changes without migration" : ""];
-    });
+    const pending = {};
+    for (const [app] of migrations.unapplied || []) pending[app] = (pending[app] || 0) + 1;
+    const rows = Object.entries(migrations.apps).map(([label, info]) => [
+      label,
+      info.total,
+      migrations.db_reachable ? pending[label] || 0 : "?",
+      info.conflict ? `conflict: ${info.leaves.join(", ")}` : "",
+      (migrations.missing?.apps?.[label] || []).join("; "),
+    ]);
     const state = migrations.db_reachable ? "Applied state read from the database." : "Database not reachable: applied state unknown.";
     return h("div", {}, h("p", { class: "meta" }, state), table(["App", "Migrations", "Unapplied", "Conflicts", "Model changes"], rows));
   },
