@@ -61,7 +61,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
+def chromium(django_db_setup: None) -> Iterator[object]:
+    """One browser for the session, started after the test database exists."""
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     require(executable is not None, "Debian's chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")

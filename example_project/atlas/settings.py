@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "djdesk_inspector",
     "djdesk_inspector.presets",
+    "djdesk_inspector.docs",
     "djdesk_electron_kit",
     "telemetry",
 ]
@@ -83,3 +84,9 @@ STATIC_ROOT = VAR_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 DJDESK_INSPECTOR = {"POLL_INTERVAL_MS": 2000}
+
+# djdesk's own Sphinx docs, bundled for offline reading by `manage.py djdesk_docs_bundle`.
+DJDESK_DOCS = {
+    "BUNDLE_DIR": str(VAR_DIR / "docs-bundle"),
+    "SOURCE_DIR": str(BASE_DIR.parent / "docs"),
+}

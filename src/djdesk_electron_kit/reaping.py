@@ -27,7 +27,7 @@ class Reaper:
 REAPERS: tuple[Reaper, ...] = (
     Reaper("djdesk_inspector", "djdesk_inspector.scans.reap_stale_scans"),
     Reaper("djdesk_presets", "djdesk_inspector.presets.runs.reap_stale_runs"),
-    Reaper("django_tasks_db", "djdesk_electron_kit.reaping.reap_task_results"),
+    Reaper("django_tasks_database", "djdesk_electron_kit.reaping.reap_task_results"),
 )
 
 

@@ -8,6 +8,7 @@ The first request wins and carries the exit code.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -60,15 +61,20 @@ def install_signal_handlers(stop: StopRequest) -> list[str]:
 
 def watch_stdin(stop: StopRequest) -> threading.Thread | None:
     """Stop when stdin reaches EOF (the shell closed it, or died)."""
-    stream = sys.stdin.buffer if sys.stdin is not None else None
-    if stream is None:
+    try:
+        fd = sys.stdin.fileno() if sys.stdin is not None else -1
+    except (OSError, ValueError):
+        fd = -1
+    if fd < 0:
         return None
 
     def read_until_eof() -> None:
+        # os.read on the descriptor: a blocked read on sys.stdin.buffer would hold
+        # its lock and abort the interpreter at exit.
         try:
-            while stream.read1(4096) if hasattr(stream, "read1") else stream.read(4096):
+            while os.read(fd, 4096):
                 pass
-        except (OSError, ValueError):
+        except OSError:
             pass
         stop.request(ExitCode.OK, "stdin closed")
 

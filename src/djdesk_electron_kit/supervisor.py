@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import site
 import subprocess
 import sys
 import threading
@@ -67,6 +68,7 @@ def worker_spec(
     env = {key: value for key, value in os.environ.items() if key != runtime.TOKEN_ENV}
     env.update(
         {
+            "PYTHONPATH": os.pathsep.join(import_path(project_dir, env.get("PYTHONPATH", ""))),
             "DJANGO_SETTINGS_MODULE": settings_module,
             runtime.DATA_DIR_ENV: str(data_dir),
             runtime.LOG_DIR_ENV: str(log_dir),
@@ -81,6 +83,18 @@ def worker_spec(
         max_failures=options.WORKER_MAX_FAILURES,
         backoff_max=options.WORKER_BACKOFF_MAX,
     )
+
+
+def import_path(project_dir: Path, inherited: str) -> list[str]:
+    """PYTHONPATH for the worker: the project, and this kit when it runs from a checkout
+    (``manage.py`` puts ``src/`` on its own ``sys.path``, which children do not inherit)."""
+    kit_root = Path(__file__).resolve().parent.parent
+    installed = {Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())}
+    entries = [str(project_dir)]
+    if kit_root not in installed:
+        entries.append(str(kit_root))
+    entries.extend(p for p in inherited.split(os.pathsep) if p and p not in entries)
+    return entries
 
 
 def backoff(failures: int, ceiling: float) -> float:

@@ -23,11 +23,12 @@ from djdesk_electron_kit.runtime import ROLE_ENV
 ORPHAN_GRACE_SECONDS = 10.0
 
 
-def _watch_parent() -> None:
+def _watch_parent(fd: int) -> None:
+    # os.read, not sys.stdin: a blocked buffered read would abort the interpreter at exit.
     try:
-        while sys.stdin.buffer.read(4096):
+        while os.read(fd, 4096):
             pass
-    except (OSError, ValueError):
+    except OSError:
         pass
     _thread.interrupt_main(signal.SIGTERM)
     time.sleep(ORPHAN_GRACE_SECONDS)
@@ -37,7 +38,12 @@ def _watch_parent() -> None:
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault(ROLE_ENV, "worker")
     if sys.stdin is not None and not sys.stdin.isatty():
-        threading.Thread(target=_watch_parent, name="djdesk-parent-watch", daemon=True).start()
+        threading.Thread(
+            target=_watch_parent,
+            args=(sys.stdin.fileno(),),
+            name="djdesk-parent-watch",
+            daemon=True,
+        ).start()
     from django.core.management import execute_from_command_line
 
     args = sys.argv[1:] if argv is None else argv

@@ -92,4 +92,5 @@ def test_bad_arguments_and_confirmation_in_the_drawer(live_server, page, workspa
     page.get_by_test_id("run-confirm-yes").click()
     page.get_by_test_id("run-status").filter(has_text="succeeded").wait_for(timeout=20_000)
     assert TaskRun.objects.get().argv == ["dumpdata", "--indent=2"]
-    assert page.js_errors == []
+    # The two refused requests are logged by Chromium; nothing else went wrong.
+    assert [e for e in page.js_errors if "status of 400" not in e] == []

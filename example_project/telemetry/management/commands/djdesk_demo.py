@@ -7,6 +7,7 @@ Nothing here is canned: the samples are ordinary Django projects written to
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -63,9 +64,11 @@ class Command(BaseCommand):
         if apps.is_installed("djdesk_inspector.presets"):
             call_command("djdesk_presets_sync", verbosity=0)
         registered = [self.ensure_workspace(sample) for sample in SAMPLES]
+        self.ensure_docs()
         if options["no_serve"]:
             if not options["no_scan"]:
                 self.scan(registered)
+                self.drain_queue()
             return
         with self.worker():
             if not options["no_scan"]:
@@ -83,6 +86,21 @@ class Command(BaseCommand):
         self.stdout.write(f"Registered {workspace.name}: {workspace.project_path}")
         return workspace
 
+    def ensure_docs(self) -> None:
+        """Build djdesk's docs for the offline view once, when Sphinx is installed."""
+        if not apps.is_installed("djdesk_inspector.docs"):
+            return
+        from djdesk_inspector.docs import conf as docs_conf
+
+        bundle = docs_conf.bundle_dir()
+        if (bundle / "index.html").is_file():
+            return
+        if importlib.util.find_spec("sphinx") is None:
+            self.stdout.write("Sphinx is not installed: the offline docs view stays empty.")
+            return
+        call_command("djdesk_docs_bundle", verbosity=0)
+        self.stdout.write(f"Built the offline docs into {bundle}")
+
     def scan(self, registered: list[Workspace]) -> None:
         from djdesk_inspector import scans
 
@@ -90,11 +108,18 @@ class Command(BaseCommand):
             scan = scans.request_scan(workspace)
             self.stdout.write(f"Scan #{scan.pk} of {workspace.name}: {scan.status}")
 
+    def uses_db_worker(self) -> bool:
+        return settings.TASKS.get("default", {}).get("BACKEND", "") == compat.DATABASE_BACKEND
+
+    def drain_queue(self) -> None:
+        """Without a server, run the queued scans to completion, then return."""
+        if self.uses_db_worker():
+            call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
     @contextlib.contextmanager
     def worker(self) -> Iterator[None]:
         """Run django-tasks-db's worker beside the server when tasks go through the DB."""
-        backend = settings.TASKS.get("default", {}).get("BACKEND", "")
-        if backend != compat.DATABASE_BACKEND:
+        if not self.uses_db_worker():
             yield
             return
         manage = Path(settings.BASE_DIR) / "manage.py"

@@ -1,0 +1,6 @@
+from django.db import models
+
+
+class Gadget(models.Model):
+    class Meta:
+        app_label = "broken_app"
