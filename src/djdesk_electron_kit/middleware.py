@@ -53,6 +53,13 @@ def matches(candidate: str | None, token: str) -> bool:
     return hmac.compare_digest(candidate.encode("utf-8", "replace"), token.encode("utf-8"))
 
 
+def carries_token(request: HttpRequest, token: str) -> bool:
+    """The header the shell injects, or the cookie the bootstrap set."""
+    return matches(request.META.get(META_HEADER), token) or matches(
+        request.COOKIES.get(runtime.cookie_name()), token
+    )
+
+
 def host_allowed(host: str) -> bool:
     exact = runtime.allowed_hosts()
     host = host.lower()
@@ -96,9 +103,7 @@ class DesktopMiddleware:
         return self.forbidden("the desktop token is missing or wrong")
 
     def authenticated(self, request: HttpRequest, token: str) -> bool:
-        if matches(request.META.get(META_HEADER), token):
-            return True
-        if matches(request.COOKIES.get(runtime.cookie_name()), token):
+        if carries_token(request, token):
             return True
         return request.path == self.bootstrap_path and matches(request.GET.get("token"), token)
 

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from djdesk_electron_kit import __version__, runtime
-from djdesk_electron_kit.middleware import matches
+from djdesk_electron_kit.middleware import carries_token, matches
 
 
 def safe_next(candidate: str | None) -> str:
@@ -46,7 +46,8 @@ def health(request: HttpRequest) -> JsonResponse:
 def bootstrap(request: HttpRequest) -> HttpResponse:
     """Trade the launch token in the URL for an HttpOnly cookie, then go to ``next``."""
     token = runtime.expected_token()
-    if not token or not matches(request.GET.get("token"), token):
+    # Checked here too: the cookie's value is the token, never hand it to a stranger.
+    if not token or not (matches(request.GET.get("token"), token) or carries_token(request, token)):
         return HttpResponseForbidden("Forbidden: bad bootstrap token.", content_type="text/plain")
     response = redirect(safe_next(request.GET.get("next")))
     response.set_cookie(

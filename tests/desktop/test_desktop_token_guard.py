@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from http.cookies import SimpleCookie
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -25,7 +24,7 @@ def every_url(shared: Launched) -> list[str]:
         None, DJANGO_SETTINGS_MODULE="atlas.settings_desktop", DJDESK_DATA_DIR=str(shared.data_dir)
     )
     result = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("urlwalk.py"))],
+        [sys.executable, "-m", "tests.desktop.urlwalk"],
         cwd=PROJECT,
         env=env,
         capture_output=True,
