@@ -62,15 +62,16 @@ function wire(electron, deps = {}) {
   }
 
   async function boot() {
-    for (;;) {
+    while (!quitting) {
       // After a crash the window stays up and is reloaded; the splash is for first start.
       if (!mainWindow) showSplash();
       try {
-        showApp(await backend.start());
+        const info = await backend.start();
+        if (!quitting) showApp(info);
         return;
       } catch (error) {
         if (quitting) return;
-        closeSplash();
+        // The splash stays up behind the dialog: closing the last window would quit.
         const { response } = await dialog.showMessageBox(
           dialogs.startupErrorDialogOptions({ productName: config.productName, error }),
         );
@@ -89,6 +90,7 @@ function wire(electron, deps = {}) {
     const { response } = mainWindow
       ? await dialog.showMessageBox(mainWindow, options)
       : await dialog.showMessageBox(options);
+    if (quitting) return;
     if (response === dialogs.RESTART) await boot();
     else app.quit();
   }

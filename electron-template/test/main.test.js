@@ -201,7 +201,9 @@ test('a failed start shows Retry/Quit; Retry starts again', async (t) => {
   assert.deepEqual(run.dialogs[0].buttons, ['Retry', 'Quit']);
   assert.match(run.dialogs[0].detail, /DJDESK_READY within 30 s/);
   assert.equal(run.backend().starts, 2);
-  assert.deepEqual(run.windows.at(-1).loaded, ['http://127.0.0.1:41000/djdesk/']);
+  assert.equal(run.windows.length, 2, 'the splash is reused for the retry');
+  assert.equal(run.windows[0].destroyed, false, 'the splash stays up behind the dialog');
+  assert.deepEqual(run.windows[1].loaded, ['http://127.0.0.1:41000/djdesk/']);
 });
 
 test('a failed start and Quit quits', async (t) => {

@@ -116,7 +116,7 @@ def _copy_atomically(source: Path, target: Path) -> None:
 
 
 def backup(alias: str = DEFAULT_DB_ALIAS) -> Path | None:
-    """Copy the database file aside; None when there is nothing to keep (new file)."""
+    """Copy the database file aside; None when there is no file."""
     path = database_file(alias)
     if path is None or not path.is_file():
         return None
@@ -141,12 +141,14 @@ def restore(path: Path, copy: Path | None) -> None:
 
 def migrate_if_needed(alias: str = DEFAULT_DB_ALIAS) -> Outcome:
     """Migrate when something is pending; :class:`MigrationFailed` after a restore."""
+    path = database_file(alias)
+    # Looked at before the pending check, whose connection creates an empty file.
+    existed = path is not None and path.is_file() and path.stat().st_size > 0
     if not pending(alias):
         return Outcome(migrated=False)
     from django.core.management import call_command
 
-    path = database_file(alias)
-    copy = backup(alias)
+    copy = backup(alias) if existed else None
     logger.info("Applying migrations (backup: %s)", copy)
     output = io.StringIO()
     try:

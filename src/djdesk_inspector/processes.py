@@ -90,7 +90,7 @@ def start(
     Pass ``stderr=subprocess.STDOUT`` to read one merged stream. The caller owns the
     process: stop it with :func:`kill_tree` and always ``wait()`` for it.
     """
-    return subprocess.Popen(  # noqa: S603 - argv list, never a shell
+    return subprocess.Popen(  # an argv list, never a shell
         [os.fspath(a) for a in argv],
         cwd=os.fspath(cwd),
         env=dict(env),
@@ -112,7 +112,7 @@ def kill_tree(proc: subprocess.Popen[Any], *, grace: float = GRACE_SECONDS) -> N
     if _WINDOWS:
         if proc.poll() is None:
             with contextlib.suppress(OSError, subprocess.SubprocessError):
-                subprocess.run(  # noqa: S603
+                subprocess.run(
                     ["taskkill", "/T", "/F", "/PID", str(proc.pid)],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
@@ -134,7 +134,11 @@ def kill_tree(proc: subprocess.Popen[Any], *, grace: float = GRACE_SECONDS) -> N
 
 
 def pid_alive(pid: int | None) -> bool:
-    """True when a process with this id exists (used to spot runners that died)."""
+    """True while a process with ``pid`` exists on this machine (used to spot dead workers).
+
+    Never signals the process: on Windows ``os.kill`` would terminate it, so the
+    process is opened for a query instead.
+    """
     if not pid or pid <= 0:
         return False
     if _WINDOWS:
@@ -154,7 +158,7 @@ def _windows_pid_alive(pid: int) -> bool:
     kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
     handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
     if not handle:
-        return False
+        return bool(kernel32.GetLastError() == 5)  # ERROR_ACCESS_DENIED: it exists
     try:
         code = ctypes.c_ulong()
         if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
@@ -196,9 +200,7 @@ class _Capture:
         return self.data.decode("utf-8", "replace")
 
 
-def _pump(
-    stream: IO[bytes], capture: _Capture, lines: queue.Queue[str | None] | None
-) -> None:
+def _pump(stream: IO[bytes], capture: _Capture, lines: queue.Queue[str | None] | None) -> None:
     pending = b""
     read = getattr(stream, "read1", stream.read)
     try:
@@ -241,7 +243,8 @@ def run(
     started = time.monotonic()
     deadline = started + max(0.0, timeout)
     proc = start(argv, cwd=cwd, env=env)
-    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout is not None
+    assert proc.stderr is not None
     out = _Capture(limit_bytes, keep_tail=False)
     err = _Capture(limit_bytes, keep_tail=True)
     lines: queue.Queue[str | None] | None = queue.Queue() if on_stderr_line else None
@@ -303,33 +306,3 @@ def run(
         truncated=out.truncated or err.truncated,
         duration=time.monotonic() - started,
     )
-
-
-def pid_alive(pid: int | None) -> bool:
-    """True while a process with ``pid`` exists on this machine (used to spot dead workers).
-
-    Never signals the process: on Windows ``os.kill`` would terminate it, so the
-    process is opened for a query instead.
-    """
-    if not pid or pid <= 0:
-        return False
-    if _WINDOWS:
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel32.GetLastError() == 5  # ERROR_ACCESS_DENIED: it exists
-        try:
-            code = ctypes.c_ulong()
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-            return code.value == 259  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

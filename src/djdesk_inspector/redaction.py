@@ -61,9 +61,7 @@ _TOKENS = re.compile(
 )
 
 # SECRET_KEY_FALLBACKS = ['a', 'b']: every string in the list is a key.
-_FALLBACKS = re.compile(
-    rf"(secret[_\-]?key[_\-]?fallbacks[\"']?{_SEP})([\[(][^\])]*[\])])", _FLAGS
-)
+_FALLBACKS = re.compile(rf"(secret[_\-]?key[_\-]?fallbacks[\"']?{_SEP})([\[(][^\])]*[\])])", _FLAGS)
 _ANY_STRING = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
 
 # key = 'value' / "key": "value" / 'KEY': b'value' / key=\"value\" (escaped JSON)

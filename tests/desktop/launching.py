@@ -116,7 +116,7 @@ class Launched:
         body: bytes | None = None,
     ) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        sent = {"Host": host or f"127.0.0.1:{self.port}"}
+        sent = {"Host": f"127.0.0.1:{self.port}" if host is None else host}
         if token:
             sent["X-DJDesk-Token"] = self.token
         sent.update(headers or {})

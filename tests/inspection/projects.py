@@ -74,7 +74,10 @@ def make_venv(folder: Path, *, with_django: bool) -> Path:
             text=True,
             timeout=60,
         ).stdout.strip()
-        host = {str(Path(django.__file__).resolve().parent.parent), sysconfig.get_paths()["purelib"]}
+        host = {
+            str(Path(django.__file__).resolve().parent.parent),
+            sysconfig.get_paths()["purelib"],
+        }
         Path(purelib).mkdir(parents=True, exist_ok=True)
         (Path(purelib) / "djdesk_host.pth").write_text("\n".join(sorted(host)) + "\n")
     return python

@@ -51,7 +51,7 @@ def test_failures_are_one_line(tmp_path: Path) -> None:
         "Settings module 'sampleproj.settings' raised RuntimeError: "
         "sample settings refuse to load (SAMPLE_BROKEN)"
     )
-    with pytest.raises(CommandError, match="has no manage.py"):
+    with pytest.raises(CommandError, match=r"has no manage\.py"):
         _run(str(tmp_path))
     with pytest.raises(CommandError, match="does not exist"):
         _run(str(sample.root), "--python", str(tmp_path / "nope"))

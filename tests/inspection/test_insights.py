@@ -26,7 +26,14 @@ def test_summary_of_a_live_document(showcase_live: dict[str, Any]) -> None:
 def test_summary_of_a_static_document_says_unknown(showcase_static: dict[str, Any]) -> None:
     summary = insights.summarize(showcase_static)
     assert summary["mode"] == "static"
-    for key in ("unapplied", "missing", "check_errors", "check_warnings", "deploy_warnings", "urls"):
+    for key in (
+        "unapplied",
+        "missing",
+        "check_errors",
+        "check_warnings",
+        "deploy_warnings",
+        "urls",
+    ):
         assert summary[key] is None, key
     assert summary["conflicts"] == 1
     assert summary["models"] == 3 * 4 + 7

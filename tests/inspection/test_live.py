@@ -194,6 +194,19 @@ def test_missing_sqlite_file_is_not_created_and_applied_is_unknown(tmp_path: Pat
     assert migrations["missing"]["has_changes"] is False
 
 
+def test_option_only_change_without_migration(tmp_path: Path) -> None:
+    sample = samples.write_project(tmp_path / "p", apps=1, models_per_app=2)
+    models = sample.root / "app01" / "models.py"
+    models.write_text(
+        models.read_text().replace(
+            "class Record01(models.Model):\n",
+            'class Record01(models.Model):\n    class Meta:\n        ordering = ["name"]\n\n',
+        )
+    )
+    missing = live.scan(sample.root)["migrations"]["missing"]
+    assert missing == {"has_changes": True, "apps": {"app01": ["Change Meta options on record01"]}}
+
+
 def test_startproject_output(tmp_path: Path) -> None:
     """An untouched ``startproject`` (admin, sessions ...) with no database yet."""
     subprocess.run(

@@ -18,7 +18,10 @@ CASES = [
     # Django settings, as diffsettings prints them
     ("SECRET_KEY = 'django-insecure-k3y!@#$'  ###", "SECRET_KEY = '[REDACTED]'  ###"),
     ('SECRET_KEY = "0123456789abcdef"', 'SECRET_KEY = "[REDACTED]"'),
-    ("SECRET_KEY_FALLBACKS = ['old-1', \"old-2\"]", "SECRET_KEY_FALLBACKS = ['[REDACTED]', \"[REDACTED]\"]"),
+    (
+        "SECRET_KEY_FALLBACKS = ['old-1', \"old-2\"]",
+        "SECRET_KEY_FALLBACKS = ['[REDACTED]', \"[REDACTED]\"]",
+    ),
     ("EMAIL_HOST_PASSWORD = 'smtp-pass'", "EMAIL_HOST_PASSWORD = '[REDACTED]'"),
     (
         "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'app', "
@@ -28,7 +31,10 @@ CASES = [
     ),
     # JSON, repr, escaped JSON
     ('{"password": "p4ss", "user": "bob"}', '{"password": "[REDACTED]", "user": "bob"}'),
-    ('{"apiKey": "k-123456", "accessToken": "t-98765"}', '{"apiKey": "[REDACTED]", "accessToken": "[REDACTED]"}'),
+    (
+        '{"apiKey": "k-123456", "accessToken": "t-98765"}',
+        '{"apiKey": "[REDACTED]", "accessToken": "[REDACTED]"}',
+    ),
     ('{\\"client_secret\\": \\"cs-1\\"}', '{\\"client_secret\\": \\"[REDACTED]\\"}'),
     ("{'passwd': b'bytes-pass'}", "{'passwd': b'[REDACTED]'}"),
     # key=value, env files, query strings, connection strings
@@ -39,7 +45,10 @@ CASES = [
     ("redis_pass: swordfish", "redis_pass: [REDACTED]"),
     ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG", "aws_secret_access_key = [REDACTED]"),
     ("mysql --user=root --password hunter2 app", "mysql --user=root --password [REDACTED] app"),
-    ("Cookie: sessionid=s3ss; csrftoken=c5rf", "Cookie: sessionid=[REDACTED]; csrftoken=[REDACTED]"),
+    (
+        "Cookie: sessionid=s3ss; csrftoken=c5rf",
+        "Cookie: sessionid=[REDACTED]; csrftoken=[REDACTED]",
+    ),
     # URLs and DSNs
     ("postgres://app:s3cr:et@p@db:5432/app", "postgres://app:[REDACTED]@db:5432/app"),
     ("redis://:pw@localhost:6379/0", "redis://:[REDACTED]@localhost:6379/0"),
@@ -57,7 +66,10 @@ CASES = [
     ("sk_live_" + "x" * 24, REDACTED),
     ("AIza" + "B" * 35, REDACTED),
     ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXg there", "jwt [REDACTED] there"),
-    ("https://hooks.slack.com/services/T000/B000/XXXX", "https://hooks.slack.com/services/[REDACTED]"),
+    (
+        "https://hooks.slack.com/services/T000/B000/XXXX",
+        "https://hooks.slack.com/services/[REDACTED]",
+    ),
     (
         "a\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAAK\n-----END RSA PRIVATE KEY-----\nb",
         "a\n-----BEGIN RSA PRIVATE KEY-----\n[REDACTED]\n-----END RSA PRIVATE KEY-----\nb",
@@ -121,7 +133,10 @@ def test_redact_mapping_by_key_name() -> None:
 
 def test_redact_values_ignores_key_names() -> None:
     data = {"token": {"nodes": ["0001_initial"]}, "msg": ["PASSWORD='x'"]}
-    assert redact_values(data) == {"token": {"nodes": ["0001_initial"]}, "msg": ["PASSWORD='[REDACTED]'"]}
+    assert redact_values(data) == {
+        "token": {"nodes": ["0001_initial"]},
+        "msg": ["PASSWORD='[REDACTED]'"],
+    }
 
 
 @pytest.mark.parametrize(
@@ -197,7 +212,9 @@ PEM_BODY = st.from_regex(r"[A-Za-z0-9+/]{20,64}", fullmatch=True)
 
 
 @given(token=st.one_of(AWS_IDS, GITHUB, SLACK), before=noise, after=noise, sep=separators)
-def test_generated_cloud_tokens_never_survive(token: str, before: str, after: str, sep: str) -> None:
+def test_generated_cloud_tokens_never_survive(
+    token: str, before: str, after: str, sep: str
+) -> None:
     assume(token not in before + after)
     assert token not in redact(before + sep + token + sep + after)
 

@@ -82,8 +82,9 @@ def test_migration_graph_agrees_with_the_live_scan(
             (n["name"], n["dependencies"], n["initial"]) for n in live_app["nodes"]
         ]
         assert {n["applied"] for n in app["nodes"]} == {None}
-    assert showcase_static["migrations"]["conflicts"] == (
-        showcase_live["document"]["migrations"]["conflicts"]
+    assert (
+        showcase_static["migrations"]["conflicts"]
+        == (showcase_live["document"]["migrations"]["conflicts"])
     )
 
 

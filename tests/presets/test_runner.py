@@ -133,10 +133,11 @@ def test_output_is_capped_in_lines_with_a_visible_marker(workspace, make_preset,
     child_lines = TaskRunLogLine.objects.filter(run=run).exclude(stream="s")
     assert child_lines.count() == 1000
     markers = list(TaskRunLogLine.objects.filter(run=run, stream="s").values_list("text", flat=True))
-    assert markers[0].startswith("[output truncated: limit of 1,000 lines")
-    assert re.fullmatch(r"\[output truncated: 19,000 more lines \([0-9.]+ KB\) were not stored\]", markers[1])
-    assert run.line_count == 1003
-    assert TaskRunLogLine.objects.filter(run=run).order_by("-seq")[0].seq == 1003
+    assert markers[0] == "[started: manage.py chatty --count=20000]"
+    assert markers[1].startswith("[output truncated: limit of 1,000 lines")
+    assert re.fullmatch(r"\[output truncated: 19,000 more lines \([0-9.]+ KB\) were not stored\]", markers[2])
+    assert run.line_count == 1004
+    assert TaskRunLogLine.objects.filter(run=run).order_by("-seq")[0].seq == 1004
 
 
 @pytest.mark.django_db
@@ -149,7 +150,7 @@ def test_output_is_capped_in_bytes_and_long_lines_are_cut(workspace, make_preset
     run = execute("chatty", "workspace:shop")
     assert run.truncated is True
     assert run.byte_count <= 50_000
-    first = TaskRunLogLine.objects.get(run=run, seq=1).text
+    first = TaskRunLogLine.objects.get(run=run, seq=2).text
     assert first.startswith("line 1 xxx") and "[line cut: " in first
     assert len(first) < 260
 

@@ -44,7 +44,9 @@ def summarize(document: dict[str, Any]) -> dict[str, Any]:
         "apps": len(document.get("apps") or []),
         "models": sum(1 for m in models if not m.get("abstract") and not m.get("auto_created")),
         "abstract_models": sum(1 for m in models if m.get("abstract")),
-        "migrations": sum(len(a.get("nodes") or []) for a in (migrations.get("apps") or {}).values()),
+        "migrations": sum(
+            len(a.get("nodes") or []) for a in (migrations.get("apps") or {}).values()
+        ),
         "urls": None if "urls" in unknown else len(document.get("urls") or []),
         "unapplied": len(migrations.get("unapplied") or [])
         if migrations.get("db_reachable")
@@ -78,7 +80,9 @@ def _severity(value: Any, when_positive: str | None) -> str:
     return "ok" if when_positive else "info"
 
 
-def insights(latest: dict[str, Any], previous: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def insights(
+    latest: dict[str, Any], previous: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """One entry per count: ``key, label, value, delta, severity``.
 
     ``delta`` is ``value - previous value`` when both are known, else ``None``.

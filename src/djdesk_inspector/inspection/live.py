@@ -154,8 +154,7 @@ def _failure(error: dict[str, Any], module: str, python: Path, stderr: str) -> S
                 detail=detail,
             )
         what = "Settings module" if stage == "settings" else "Loading the apps of"
-        verb = "raised" if stage == "settings" else "raised"
-        return ScanError(f"{what} '{module}' {verb} {summary}", kind="settings", detail=detail)
+        return ScanError(f"{what} '{module}' raised {summary}", kind="settings", detail=detail)
     return ScanError(f"The probe failed: {summary}", kind="output", detail=detail)
 
 

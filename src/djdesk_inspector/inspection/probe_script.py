@@ -97,14 +97,14 @@ class Probe(object):
         try:
             import django
         except BaseException as exc:
-            raise Fatal("django", exc, EXIT_NO_DJANGO)
+            raise Fatal("django", exc, EXIT_NO_DJANGO) from exc
         self.django = django
         try:
             from django.conf import settings
 
             settings.INSTALLED_APPS  # noqa: B018 - imports the settings module
         except BaseException as exc:
-            raise Fatal("settings", exc, EXIT_SETUP)
+            raise Fatal("settings", exc, EXIT_SETUP) from exc
         self.settings = settings
         self.guarded("databases", self.protect_databases, None)
         try:
@@ -117,7 +117,7 @@ class Probe(object):
             set_script_prefix("/" if prefix is None else prefix)
             apps.populate(settings.INSTALLED_APPS)
         except BaseException as exc:
-            raise Fatal("apps", exc, EXIT_SETUP)
+            raise Fatal("apps", exc, EXIT_SETUP) from exc
         self.apps = apps
         self.timings["setup"] = round(time.time() - started, 4)
 
@@ -284,9 +284,7 @@ class Probe(object):
                     "initial": bool(getattr(migration, "initial", False)),
                 }
             )
-        conflicts = dict(
-            (app, sorted(names)) for app, names in loader.detect_conflicts().items()
-        )
+        conflicts = dict((app, sorted(names)) for app, names in loader.detect_conflicts().items())
         leaves = {}
         for app, name in graph.leaf_nodes():
             leaves.setdefault(app, []).append(name)
@@ -332,12 +330,18 @@ class Probe(object):
         from django.db.migrations.questioner import MigrationQuestioner
         from django.db.migrations.state import ProjectState
 
+        from_state = loader.project_state()
+        to_state = ProjectState.from_apps(self.apps)
+        # Fast path: identical model states for every migrated app leave the
+        # autodetector nothing to find (ModelState equality compares fields,
+        # options, bases and managers), and it is the slowest part of a scan.
+        # Any difference, real or cosmetic, runs the full autodetector below.
+        if same_states(from_state.models, to_state.models, set(loader.migrated_apps)):
+            return {"has_changes": False, "apps": {}}
         # The base questioner never prompts and never exits (the non-interactive
         # one calls sys.exit for NOT NULL additions); dry_run writes nothing.
         questioner = MigrationQuestioner(specified_apps=set(), dry_run=True)
-        autodetector = MigrationAutodetector(
-            loader.project_state(), ProjectState.from_apps(self.apps), questioner
-        )
+        autodetector = MigrationAutodetector(from_state, to_state, questioner)
         changes = autodetector.changes(graph=loader.graph)
         described = {}
         for app_label, migrations in sorted(changes.items()):
@@ -565,9 +569,7 @@ def describe_field(field, model):
         except Exception:
             internal = None
     # M2M fields carry a "column" but own no column: their table does.
-    concrete = bool(getattr(field, "concrete", False)) and not getattr(
-        field, "many_to_many", False
-    )
+    concrete = bool(getattr(field, "concrete", False)) and not getattr(field, "many_to_many", False)
     return {
         "name": field.name,
         "type": type(field).__name__,
@@ -610,6 +612,33 @@ def describe_model(model, app_label=None):
         "bases": bases,
         "fields": fields,
     }
+
+
+def same_states(old, new, app_labels):
+    """True when the model states of ``app_labels`` are equal in ``old`` and ``new``.
+
+    ``abstract: False`` is ignored: abstract models never appear in a project state,
+    so the option only records that a model's Meta inherited from an abstract one
+    (``from_apps`` keeps it, older migrations do not).
+    """
+    import copy
+
+    old_keys = set(k for k in old if k[0] in app_labels)
+    if old_keys != set(k for k in new if k[0] in app_labels):
+        return False
+    for key in old_keys:
+        before, after = old[key], new[key]
+        if before == after:
+            continue
+        options = dict((k, v) for k, v in after.options.items() if k != "abstract")
+        if dict((k, v) for k, v in before.options.items() if k != "abstract") != options:
+            return False
+        before = copy.copy(before)
+        after = copy.copy(after)
+        before.options = after.options = options
+        if before != after:
+            return False
+    return True
 
 
 def describe_operation(operation):

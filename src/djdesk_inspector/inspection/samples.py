@@ -79,8 +79,10 @@ def write_project(
     project written with other arguments is replaced.
     """
     root = Path(root)
-    labels = tuple(apps) if not isinstance(apps, int) else tuple(
-        f"app{i:02d}" for i in range(1, apps + 1)
+    labels = (
+        tuple(apps)
+        if not isinstance(apps, int)
+        else tuple(f"app{i:02d}" for i in range(1, apps + 1))
     )
     params = {
         "name": name,
@@ -453,7 +455,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "@NAME@.settings")
 application = get_wsgi_application()
 '''
 
-_PROJECT_URLS = '''
+_PROJECT_URLS = """
 from django.urls import include, path
 
 from . import views
@@ -462,17 +464,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("shop/", include("showcase.urls", namespace="shop")),
 @INCLUDES@]
-'''
+"""
 
-_PROJECT_VIEWS = '''
+_PROJECT_VIEWS = """
 from django.http import HttpResponse
 
 
 def home(request):
     return HttpResponse("sample project")
-'''
+"""
 
-_SHOWCASE_APPS = '''
+_SHOWCASE_APPS = """
 from django.apps import AppConfig
 
 
@@ -482,7 +484,7 @@ class ShowcaseConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401
-'''
+"""
 
 _SHOWCASE_MODELS = '''
 from django.conf import settings
@@ -544,7 +546,7 @@ class Tag(models.Model):
     target = GenericForeignKey("content_type", "object_id")
 '''
 
-_SHOWCASE_VIEWS = '''
+_SHOWCASE_VIEWS = """
 from django.http import HttpResponse
 from django.views import View
 
@@ -556,9 +558,9 @@ class PlaceList(View):
 
 def place_detail(request, pk=None, slug=None):
     return HttpResponse("place")
-'''
+"""
 
-_SHOWCASE_URLS = '''
+_SHOWCASE_URLS = """
 from django.urls import include, path, re_path
 
 from . import views
@@ -577,7 +579,7 @@ urlpatterns = [
     path("places/", views.PlaceList.as_view(), name="place-list"),
     path("api/v1/", include(api_patterns, namespace="v1")),
 ]
-'''
+"""
 
 _CHECKS_HEAD = '''
 """Custom system checks of the sample project."""
@@ -587,7 +589,7 @@ import os
 from django.core.checks import Error, Info, register
 '''
 
-_CHECK_ERROR = '''
+_CHECK_ERROR = """
 @register("showcase")
 def deliberate_error(app_configs, **kwargs):
     return [
@@ -597,9 +599,9 @@ def deliberate_error(app_configs, **kwargs):
             id="showcase.E001",
         )
     ]
-'''
+"""
 
-_CHECK_ENVIRONMENT = '''
+_CHECK_ENVIRONMENT = """
 @register("showcase")
 def environment_report(app_configs, **kwargs):
     # Lets tests see which environment variables reached the project.
@@ -608,9 +610,9 @@ def environment_report(app_configs, **kwargs):
         "settings_module": os.environ.get("DJANGO_SETTINGS_MODULE"),
     }
     return [Info(json.dumps(report), id="showcase.I001")]
-'''
+"""
 
-_SHOWCASE_MIGRATION = '''
+_SHOWCASE_MIGRATION = """
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -710,26 +712,26 @@ class Migration(migrations.Migration):
             ],
         ),
     ]
-'''  # noqa: E501
+"""
 
-_APP_CONFIG = '''
+_APP_CONFIG = """
 from django.apps import AppConfig
 
 
 class @CLASS@(AppConfig):
     name = "@LABEL@"
     default_auto_field = "django.db.models.BigAutoField"
-'''
+"""
 
-_APP_VIEWS = '''
+_APP_VIEWS = """
 from django.http import HttpResponse
 
 
 def index(request):
     return HttpResponse("index")
-'''
+"""
 
-_APP_URLS = '''
+_APP_URLS = """
 from django.urls import path
 
 from . import views
@@ -739,9 +741,9 @@ app_name = "@LABEL@"
 urlpatterns = [
     path("", views.index, name="index"),
 ]
-'''
+"""
 
-_MIGRATION = '''
+_MIGRATION = """
 @IMPORTS@
 
 class Migration(migrations.Migration):
@@ -751,4 +753,4 @@ class Migration(migrations.Migration):
 
     operations = [
 @OPS@    ]
-'''
+"""

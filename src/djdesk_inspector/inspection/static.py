@@ -358,12 +358,13 @@ class _Models:
         name = _name_of(node)
         if not name:
             return None
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if node.value.id == "models" and name == "Model":
-                return "Model"
-        same_file = [
-            c for c in self.classes if c.module == owner.module and c.node.name == name
-        ]
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and (node.value.id, name) == ("models", "Model")
+        ):
+            return "Model"
+        same_file = [c for c in self.classes if c.module == owner.module and c.node.name == name]
         if same_file and same_file[0] is not owner:
             return same_file[0]
         imported = owner.imports.get(name) if isinstance(node, ast.Name) else None
@@ -397,7 +398,9 @@ class _Models:
                     continue
                 bases = [self._lookup(cls, b) for b in cls.node.bases]
                 if any(
-                    b == "Model" or isinstance(b, str) or (isinstance(b, _Class) and id(b) in models)
+                    b == "Model"
+                    or isinstance(b, str)
+                    or (isinstance(b, _Class) and id(b) in models)
                     for b in bases
                 ):
                     models.add(id(cls))
@@ -564,9 +567,7 @@ class _Models:
         else:
             local = copied + own
             if concrete_parent is not None and not abstract:
-                has_link = any(
-                    f["relation"] and f["relation"].get("parent_link") for f in local
-                )
+                has_link = any(f["relation"] and f["relation"].get("parent_link") for f in local)
                 if not has_link:
                     link = concrete_parent.node.name.lower() + "_ptr"
                     local.insert(0, {

@@ -144,7 +144,7 @@ class LogSink:
         self.stored_bytes = 0
         self.dropped_lines = 0
         self.dropped_bytes = 0
-        self.last_flush = started
+        self.last_flush = float("-inf")  # the first line is inserted at once
         self.last_heartbeat = started
 
     @property
@@ -196,6 +196,7 @@ class LogSink:
             )
 
     def due(self, now: float) -> bool:
+        """Insert now? A full batch, or lines waiting and no insert for ``BATCH_MS``."""
         return len(self.buffer) >= self.limits.batch_lines or (
             bool(self.buffer) and (now - self.last_flush) * 1000 >= self.limits.batch_ms
         )

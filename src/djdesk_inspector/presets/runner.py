@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import shlex
 import threading
 import time
 from dataclasses import dataclass
@@ -186,6 +187,8 @@ def _stream(run: TaskRun, sink: LogSink, outcome: Outcome, started: float) -> No
         sink.system(f"[{outcome.error}]")
         return
     TaskRun.objects.filter(pk=run.pk).update(child_pid=proc.pid)
+    sink.system(f"[started: {shlex.join(['manage.py', *run.argv])}]")
+    sink.flush(time.monotonic())
     assert proc.stdout is not None and proc.stderr is not None
     lines: queue.Queue[tuple[str, list[str] | None]] = queue.Queue()
     max_line_bytes = settings.MAX_LINE_CHARS * 4 + 4

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -47,6 +48,10 @@ SAMPLES: tuple[Sample, ...] = (
          "models_per_app": 4, "migrations_per_app": 2, "with_unapplied": True},
     ),
 )
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -130,7 +135,10 @@ class Command(BaseCommand):
             env=os.environ,
             stdout=subprocess.DEVNULL,
         )
+        # SIGTERM would end this process without unwinding, orphaning the worker.
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             yield
         finally:
             processes.kill_tree(proc)
+            signal.signal(signal.SIGTERM, previous)

@@ -76,8 +76,7 @@ class Command(BaseCommand):
         versions = ""
         if mode == "live":
             versions = (
-                f" - Python {document['python']['version']}, "
-                f"Django {document['django']['version']}"
+                f" - Python {document['python']['version']}, Django {document['django']['version']}"
             )
         write(f"{document['project']} ({document.get('settings_module')}): {mode} scan{versions}")
         if document.get("fallback_reason"):

@@ -1,0 +1,117 @@
+"""Inspection figures on a large project: live scan vs ``manage.py check``, static scan.
+
+Generates 30 apps x 10 models (FKs within and across apps, M2Ms) with 3 migrations
+per app (~110 migrations with contrib's), then times, as medians of several runs:
+
+* the live scan (``live.scan``: probe process, setup, models, migration graph with the
+  applied state, autodetector, checks incl. deploy, URLs, settings),
+* ``python manage.py check`` in the same interpreter, project and environment,
+* the static scan (``static.scan``).
+
+Targets: live <= 1.5 x check, static <= 1 s. Prints JSON.
+Run: .venv/bin/python bench/inspect.py [--runs N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is named like the stdlib module "inspect": never let it shadow that one.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from djdesk_inspector import environment  # noqa: E402
+from djdesk_inspector.inspection import live, samples, static  # noqa: E402
+
+SHAPE = {"apps": 30, "models_per_app": 10, "migrations_per_app": 3}
+
+
+def timed(func: object) -> float:
+    started = time.perf_counter()
+    func()  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="Write the project here and keep it.")
+    options = parser.parse_args()
+    folder = options.keep or Path(tempfile.mkdtemp(prefix="djdesk-bench-inspect-"))
+    sample = samples.write_project(folder / "project", **SHAPE)  # type: ignore[arg-type]
+    env = environment.clean_env({"DJANGO_SETTINGS_MODULE": sample.settings_module}, allow=())
+    check_argv = [sys.executable, "-B", "manage.py", "check"]
+
+    def check() -> None:
+        subprocess.run(
+            check_argv, cwd=sample.root, env=env, check=True, capture_output=True, timeout=120
+        )
+
+    def live_scan() -> None:
+        live.scan(sample.root, interpreter=sys.executable)
+
+    def static_scan() -> None:
+        static.scan(sample.root)
+
+    # Warm the OS file cache once for every contender.
+    check()
+    document = live.scan(sample.root, interpreter=sys.executable)
+    static_scan()
+    live_times, check_times, static_times = [], [], []
+    for _ in range(options.runs):
+        # Interleaved, so drift in machine load hits all three alike.
+        check_times.append(timed(check))
+        live_times.append(timed(live_scan))
+        static_times.append(timed(static_scan))
+    live_s = statistics.median(live_times)
+    check_s = statistics.median(check_times)
+    static_s = statistics.median(static_times)
+    migrations = sum(len(a["nodes"]) for a in document["migrations"]["apps"].values())
+    print(
+        json.dumps(
+            {
+                "project": {
+                    "apps": len(document["apps"]),
+                    "models": len(document["models"]),
+                    "migrations": migrations,
+                    "urls": len(document["urls"]),
+                },
+                "python": document["python"]["version"],
+                "django": document["django"]["version"],
+                "runs": options.runs,
+                "live_scan_s": round(live_s, 3),
+                "manage_py_check_s": round(check_s, 3),
+                "live_to_check_ratio": round(live_s / check_s, 3),
+                "live_to_check_target": 1.5,
+                "static_scan_s": round(static_s, 4),
+                "static_target_s": 1.0,
+                "probe_stage_s": document["timings"],
+                "document_bytes": len(json.dumps(document)),
+            },
+            indent=2,
+        )
+    )
+    if not options.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
