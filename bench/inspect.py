@@ -44,15 +44,34 @@ from djdesk_inspector.inspection import live, samples, static  # noqa: E402
 SHAPE = {"apps": 30, "models_per_app": 10, "migrations_per_app": 3}
 
 
-def timed(func: object) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children."""
+    try:
+        import resource
+    except ImportError:  # Windows: no rusage; CPU figures are left out
+        return float("nan")
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(func: object) -> tuple[float, float]:
+    """(wall, cpu) seconds of one call; CPU time is immune to other load on the machine."""
+    cpu, wall = _cpu(), time.perf_counter()
     func()  # type: ignore[operator]
-    return time.perf_counter() - started
+    return time.perf_counter() - wall, _cpu() - cpu
+
+
+def medians(samples_: list[tuple[float, float]]) -> tuple[float, float]:
+    return (
+        statistics.median(s[0] for s in samples_),
+        statistics.median(s[1] for s in samples_),
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--keep", type=Path, help="Write the project here and keep it.")
     options = parser.parse_args()
     folder = options.keep or Path(tempfile.mkdtemp(prefix="djdesk-bench-inspect-"))
@@ -81,9 +100,9 @@ def main() -> None:
         check_times.append(timed(check))
         live_times.append(timed(live_scan))
         static_times.append(timed(static_scan))
-    live_s = statistics.median(live_times)
-    check_s = statistics.median(check_times)
-    static_s = statistics.median(static_times)
+    live_s, live_cpu = medians(live_times)
+    check_s, check_cpu = medians(check_times)
+    static_s, _ = medians(static_times)
     migrations = sum(len(a["nodes"]) for a in document["migrations"]["apps"].values())
     print(
         json.dumps(
@@ -101,6 +120,12 @@ def main() -> None:
                 "manage_py_check_s": round(check_s, 3),
                 "live_to_check_ratio": round(live_s / check_s, 3),
                 "live_to_check_target": 1.5,
+                "cpu": {
+                    "live_scan_s": round(live_cpu, 3),
+                    "manage_py_check_s": round(check_cpu, 3),
+                    "live_to_check_ratio": round(live_cpu / check_cpu, 3),
+                },
+                "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
                 "static_scan_s": round(static_s, 4),
                 "static_target_s": 1.0,
                 "probe_stage_s": document["timings"],

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import re
 import signal
 import socket
 import stat
+import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from djdesk_electron_kit.exitcodes import ExitCode
+from djdesk_electron_kit.handshake import parse_line
 from tests.desktop.launching import (
+    PROJECT,
     Launched,
     django_script,
     launch,
@@ -225,3 +231,66 @@ def test_server_and_worker_log_to_their_own_files(launched: Launched, data_dir: 
     server_log = (data_dir / "logs" / "server.log").read_text()
     assert f"Serving on http://127.0.0.1:{launched.port}/" in server_log
     assert "Stopping: SIGTERM" in server_log
+
+
+def test_a_worker_that_cannot_start_ends_the_launch_with_code_5(data_dir: Path) -> None:
+    launched = launch(data_dir, settings="tests.desktop.dying_worker_settings")
+    try:
+        assert launched.wait() == ExitCode.WORKER_FAILED
+    finally:
+        launched.cleanup()
+    log = (data_dir / "logs" / "server.log").read_text()
+    assert "Tasks worker died 2 times in a row; giving up" in log
+
+
+def test_djdesk_serve_takes_the_same_path_and_prints_a_bootstrap_url(data_dir: Path) -> None:
+    stderr_path = data_dir.parent / "serve-stderr.log"
+    with stderr_path.open("wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "manage.py", "djdesk_serve", "--settings", "atlas.settings_desktop"],
+            cwd=PROJECT,
+            env=launch_env(None, DJDESK_DATA_DIR=str(data_dir)),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+        )
+    try:
+        assert proc.stdout is not None
+        ready = parse_line(proc.stdout.readline().decode())
+        found = wait_for(lambda: re.search(r"open (http://\S+)", stderr_path.read_text()))
+        url = urlsplit(found.group(1))
+        assert (url.hostname, url.port, url.path) == (
+            "127.0.0.1",
+            ready.port,
+            "/djdesk/desktop/bootstrap/",
+        )
+        connection = http.client.HTTPConnection("127.0.0.1", ready.port, timeout=60)
+        connection.request("GET", f"{url.path}?{url.query}")
+        answer = connection.getresponse()
+        connection.close()
+        assert answer.status == 302
+        assert "HttpOnly" in answer.headers["Set-Cookie"]
+        proc.send_signal(signal.SIGTERM if POSIX else signal.CTRL_BREAK_EVENT)
+        assert proc.wait(timeout=60) == ExitCode.OK
+        assert proc.stdout.read() == b""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def test_djdesk_serve_refuses_settings_without_the_middleware(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "djdesk_serve", "--settings", "atlas.settings"],
+        cwd=PROJECT,
+        env=launch_env(None, ATLAS_VAR_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "not desktop settings" in result.stderr
+    assert result.stdout == ""

@@ -43,7 +43,7 @@ def open_about(page, shared: Launched, *scripts: str) -> None:
     for script in scripts:
         page.add_init_script(script)
     page.goto(f"{shared.origin}/djdesk/desktop/about/")
-    page.wait_for_function("window.djdeskDesktop !== undefined")
+    page.wait_for_function("() => window.djdeskDesktop !== undefined")
 
 
 def test_with_the_bridge_every_call_goes_native(page, shared: Launched) -> None:
@@ -110,7 +110,7 @@ def test_external_links_use_open_external(page, shared: Launched) -> None:
         }"""
     )
     page.get_by_text("Changelog").click()
-    page.wait_for_function("window.recorded.bridge.length === 1")
+    page.wait_for_function("() => window.recorded.bridge.length === 1")
     assert page.evaluate("window.recorded.bridge") == [
         ["openExternal", "https://example.com/changelog"]
     ]
@@ -124,11 +124,11 @@ def test_offline_indicator_follows_network_and_server(page, shared: Launched) ->
     assert indicator.is_hidden()
 
     page.context.set_offline(True)
-    page.wait_for_function("window.djdeskDesktop.connectivity === 'offline'")
+    page.wait_for_function("() => window.djdeskDesktop.connectivity === 'offline'")
     assert indicator.is_visible()
     assert indicator.inner_text() == "You are offline."
     page.context.set_offline(False)
-    page.wait_for_function("window.djdeskDesktop.connectivity === 'online'")
+    page.wait_for_function("() => window.djdeskDesktop.connectivity === 'online'")
     assert indicator.is_hidden()
 
     page.route("**/djdesk/desktop/health/", lambda route: route.abort())

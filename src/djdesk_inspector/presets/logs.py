@@ -159,24 +159,26 @@ class LogSink:
         self.buffer.append(
             TaskRunLogLine(run_id=self.run_id, seq=self.seq, stream=stream, text=text, t_ms=self._t_ms())
         )
+        if len(self.buffer) >= self.limits.batch_lines:
+            self.flush(time.monotonic())  # a batch never grows past BATCH_LINES
 
     def add(self, stream: str, lines: list[str]) -> None:
         limits = self.limits
         for raw in lines:
+            if self.dropped_lines:  # past the cap: count, never store (nor redact)
+                self.dropped_lines += 1
+                self.dropped_bytes += len(raw.encode("utf-8")) + 1
+                continue
             text = self.redact(raw)
             if len(text) > limits.max_line_chars:
                 cut = len(text) - limits.max_line_chars
                 text = f"{text[: limits.max_line_chars]} [line cut: {cut} more characters]"
             size = len(text.encode("utf-8")) + 1
-            if self.dropped_lines or (
-                self.stored_lines >= limits.max_lines
-                or self.stored_bytes + size > limits.max_bytes
-            ):
-                if not self.dropped_lines:
-                    self.system(
-                        f"{TRUNCATED}limit of {limits.max_lines:,} lines or "
-                        f"{_size(limits.max_bytes)} reached; further output is not stored]"
-                    )
+            if self.stored_lines >= limits.max_lines or self.stored_bytes + size > limits.max_bytes:
+                self.system(
+                    f"{TRUNCATED}limit of {limits.max_lines:,} lines or "
+                    f"{_size(limits.max_bytes)} reached; further output is not stored]"
+                )
                 self.dropped_lines += 1
                 self.dropped_bytes += size
                 continue

@@ -230,7 +230,7 @@ def _stream(run: TaskRun, sink: LogSink, outcome: Outcome, started: float) -> No
                 outcome.timed_out = True
                 processes.kill_tree(proc)
                 break
-            if proc.poll() is not None:
+            if proc.poll() is not None and any(reader.is_alive() for reader in readers):
                 exited_at = exited_at or now
                 if now - exited_at >= DRAIN_SECONDS:
                     processes.kill_tree(proc)  # a grandchild still holds the pipes

@@ -90,7 +90,7 @@ export function renderSchema(graph, _apps, { detailUrl } = {}) {
       cy.fit(cy.elements(":visible"), 20);
     });
     cy.on("tap", "node", (event) => showDetail(event.target.id(), graph, detail, detailUrl));
-    wrapper.cy = cy;
+    canvas.cy = cy; // for tests and the console
   });
   return wrapper;
 }
