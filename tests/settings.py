@@ -32,9 +32,11 @@ INSTALLED_APPS = [
     "djdesk_inspector",
     "djdesk_inspector.docs",
     "djdesk_inspector.presets",
+    "djdesk_inspector.datalab",
 ]
 
 MIDDLEWARE = [
+    "tests.strict_csp.StrictCSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -106,7 +106,12 @@ def test_confirmation_is_required_when_the_preset_says_so(client, workspace, set
     response = post(client, {"workspace": workspace.slug, "preset": "dumpdata"})
     assert response.status_code == 400
     assert "confirm" in errors_of(response)
-    assert post(client, {"workspace": workspace.slug, "preset": "dumpdata", "confirm": "yes"}).status_code == 400
+    assert (
+        post(
+            client, {"workspace": workspace.slug, "preset": "dumpdata", "confirm": "yes"}
+        ).status_code
+        == 400
+    )
 
 
 def test_dumpdata_refused_until_allowlisted(client, workspace):
@@ -143,7 +148,9 @@ def test_api_enforces_csrf(workspace):
     )
     assert response.status_code == 403
     assert not TaskRun.objects.exists()
-    run = TaskRun.objects.create(preset_key="check", target="host", project_path="/x", interpreter="/y")
+    run = TaskRun.objects.create(
+        preset_key="check", target="host", project_path="/x", interpreter="/y"
+    )
     assert strict.post(f"{RUNS}{run.pk}/cancel/").status_code == 403
     assert TaskRun.objects.get(pk=run.pk).status == RunStatus.REQUESTED
 
@@ -162,9 +169,18 @@ def test_csrf_token_from_the_runs_page_is_accepted(workspace, dummy_backend):
     assert response.status_code == 202, response.content
 
 
-def test_request_runs_through_the_immediate_backend(client, workspace, django_capture_on_commit_callbacks):
+def test_request_runs_through_the_immediate_backend(
+    client, workspace, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, {"workspace": workspace.slug, "preset": "showmigrations", "args": {"app_label": "shop"}})
+        response = post(
+            client,
+            {
+                "workspace": workspace.slug,
+                "preset": "showmigrations",
+                "args": {"app_label": "shop"},
+            },
+        )
     assert response.status_code == 202
     run_id = response.json()["id"]
     run = client.get(f"{RUNS}{run_id}/").json()
@@ -220,7 +236,10 @@ def test_log_delta_uses_two_queries_whatever_the_log_size(client, django_assert_
     assert len(response.json()["lines"]) == 10
 
 
-@pytest.mark.parametrize("query", [{"after": "x"}, {"after": "-1"}, {"limit": "0"}, {"limit": "999999"}, {"after": "1e3"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"after": "x"}, {"after": "-1"}, {"limit": "0"}, {"limit": "999999"}, {"after": "1e3"}],
+)
 def test_bad_log_queries_are_400(client, query):
     run = make_log(1)
     response = client.get(f"{RUNS}{run.pk}/log/", query)
@@ -269,7 +288,9 @@ def test_cancel_a_finished_run_is_a_409(client):
 def test_history_lists_runs_newest_first(client, workspace):
     for _ in range(3):
         make_log(0, status=RunStatus.SUCCEEDED)
-    TaskRun.objects.create(preset_key="check", target="workspace:shop", project_path="/x", interpreter="/y")
+    TaskRun.objects.create(
+        preset_key="check", target="workspace:shop", project_path="/x", interpreter="/y"
+    )
     assert [r["target"] for r in client.get(RUNS, {"workspace": "shop"}).json()["runs"]] == [
         "workspace:shop"
     ]
@@ -281,6 +302,6 @@ def test_runs_page_renders_the_drawer(client, workspace):
     page = client.get("/djdesk/runs/", {"target": "workspace:shop"})
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'data-djdesk-drawer' in html and 'data-target="workspace:shop"' in html
+    assert "data-djdesk-drawer" in html and 'data-target="workspace:shop"' in html
     assert "djdesk_presets/js/drawer.js" in html
     assert "<script>" not in html and "style=" not in html

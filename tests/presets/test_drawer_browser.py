@@ -15,7 +15,9 @@ from tests.presets.workers import db_workers
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-NATIVE_STUB = "window.__notes = []; window.djdeskNative = { notify: (n) => window.__notes.push(n) };"
+NATIVE_STUB = (
+    "window.__notes = []; window.djdeskNative = { notify: (n) => window.__notes.push(n) };"
+)
 
 
 def open_drawer(page, live_server, target: str) -> None:
@@ -24,7 +26,9 @@ def open_drawer(page, live_server, target: str) -> None:
     page.get_by_test_id("preset-check").wait_for()
 
 
-def test_live_log_from_the_database_worker(live_server, page, workspace, make_preset, settings, tmp_path):
+def test_live_log_from_the_database_worker(
+    live_server, page, workspace, make_preset, settings, tmp_path
+):
     make_preset("chatty", "chatty", fixed_args=["--count=40", "--delay=0.1"], category="Demo")
     settings.TASKS = {"default": {"BACKEND": compat.DATABASE_BACKEND}}
     with db_workers(connection.settings_dict["NAME"], settings.DJDESK_PRESETS, log_dir=tmp_path):
@@ -47,7 +51,9 @@ def test_live_log_from_the_database_worker(live_server, page, workspace, make_pr
     assert page.js_errors == []
 
 
-def test_typed_arguments_and_cancel_from_the_drawer(live_server, page, workspace, make_preset, settings, tmp_path):
+def test_typed_arguments_and_cancel_from_the_drawer(
+    live_server, page, workspace, make_preset, settings, tmp_path
+):
     make_preset("chatty", "chatty", fixed_args=["--count=100000", "--delay=0.05"], category="Demo")
     settings.TASKS = {"default": {"BACKEND": compat.DATABASE_BACKEND}}
     with db_workers(connection.settings_dict["NAME"], settings.DJDESK_PRESETS, log_dir=tmp_path):
@@ -71,7 +77,9 @@ def test_typed_arguments_and_cancel_from_the_drawer(live_server, page, workspace
 
 def test_bad_arguments_and_confirmation_in_the_drawer(live_server, page, workspace, settings, shop):
     env = runner.child_env("shopproj.settings")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=shop, env=env, check=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=shop, env=env, check=True, timeout=60
+    )
     settings.DJDESK_PRESETS = settings.DJDESK_PRESETS | {
         "ALLOWLIST": [*settings.DJDESK_PRESETS["ALLOWLIST"], "dumpdata"]
     }

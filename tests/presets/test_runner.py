@@ -35,7 +35,9 @@ def test_check_runs_in_the_workspace(workspace):
 
 @pytest.mark.django_db
 def test_host_target_runs_the_host_project(host_project):
-    run = execute("sqlmigrate", "host", {"app_label": "djdesk_presets", "migration": "0001_initial"})
+    run = execute(
+        "sqlmigrate", "host", {"app_label": "djdesk_presets", "migration": "0001_initial"}
+    )
     # The host registry offered the label; the shop project (our stand-in host) lacks it.
     assert run.status == RunStatus.FAILED and run.exit_code == 1
     assert run.settings_module == "shopproj.settings"
@@ -45,7 +47,9 @@ def test_host_target_runs_the_host_project(host_project):
 @pytest.mark.django_db
 def test_a_nonzero_exit_code_fails_the_run(workspace, shop):
     models = shop / "shop" / "models.py"
-    models.write_text(models.read_text() + "    sku = models.CharField(max_length=20, default='')\n")
+    models.write_text(
+        models.read_text() + "    sku = models.CharField(max_length=20, default='')\n"
+    )
     run = execute("makemigrations-check", "workspace:shop")
     assert run.status == RunStatus.FAILED and run.exit_code == 1
     assert "Add field sku to product" in log_text(run.pk)
@@ -63,14 +67,22 @@ def test_host_secrets_are_invisible_to_the_child(workspace, make_preset, monkeyp
     run = execute("printenv", "workspace:shop")
     text = log_text(run.pk)
     assert run.status == RunStatus.SUCCEEDED, text
-    for leaked in ("AWS_SECRET_ACCESS_KEY", "aws-canary", "DJDESK_CANARY", "PLAIN_HOST_VARIABLE", "PYTHONPATH=/nowhere"):
+    for leaked in (
+        "AWS_SECRET_ACCESS_KEY",
+        "aws-canary",
+        "DJDESK_CANARY",
+        "PLAIN_HOST_VARIABLE",
+        "PYTHONPATH=/nowhere",
+    ):
         assert leaked not in text
     assert "ENV DJANGO_SETTINGS_MODULE=shopproj.settings" in text
     assert "ENV PATH=" in text
 
 
 @pytest.mark.django_db
-def test_env_allowlist_adds_variables_but_never_secrets(workspace, make_preset, monkeypatch, settings):
+def test_env_allowlist_adds_variables_but_never_secrets(
+    workspace, make_preset, monkeypatch, settings
+):
     settings.DJDESK_PRESETS = settings.DJDESK_PRESETS | {
         "ENV_ALLOWLIST": ["PLAIN_HOST_VARIABLE", "MY_API_TOKEN"]
     }
@@ -132,10 +144,14 @@ def test_output_is_capped_in_lines_with_a_visible_marker(workspace, make_preset,
     assert run.truncated is True
     child_lines = TaskRunLogLine.objects.filter(run=run).exclude(stream="s")
     assert child_lines.count() == 1000
-    markers = list(TaskRunLogLine.objects.filter(run=run, stream="s").values_list("text", flat=True))
+    markers = list(
+        TaskRunLogLine.objects.filter(run=run, stream="s").values_list("text", flat=True)
+    )
     assert markers[0] == "[started: manage.py chatty --count=20000]"
     assert markers[1].startswith("[output truncated: limit of 1,000 lines")
-    assert re.fullmatch(r"\[output truncated: 19,000 more lines \([0-9.]+ KB\) were not stored\]", markers[2])
+    assert re.fullmatch(
+        r"\[output truncated: 19,000 more lines \([0-9.]+ KB\) were not stored\]", markers[2]
+    )
     assert run.line_count == 1004
     assert TaskRunLogLine.objects.filter(run=run).order_by("-seq")[0].seq == 1004
 

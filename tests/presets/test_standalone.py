@@ -75,7 +75,12 @@ def test_presets_work_without_the_inspector(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "PYTHONPATH"}}
     env |= {"DJANGO_SETTINGS_MODULE": "solo_settings", "PYTHONPATH": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PROBE],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "SOLO-OK" in done.stdout

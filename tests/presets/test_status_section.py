@@ -13,11 +13,17 @@ pytestmark = pytest.mark.django_db
 def add_runs(target: str, count: int) -> None:
     runs = TaskRun.objects.bulk_create(
         [
-            TaskRun(preset_key="check", preset_label="System checks", target=target,
-                    project_path="/x", interpreter="/y", status=RunStatus.SUCCEEDED)
+            TaskRun(
+                preset_key="check",
+                preset_label="System checks",
+                target=target,
+                project_path="/x",
+                interpreter="/y",
+                status=RunStatus.SUCCEEDED,
+            )
             for _ in range(count)
         ]
-    )  # fmt: skip
+    )
     TaskRunLogLine.objects.bulk_create([TaskRunLogLine(run=run, seq=1, text="x") for run in runs])
 
 
@@ -30,7 +36,9 @@ def test_section_is_one_query_whatever_the_history(workspace, count, django_asse
     assert len(section["runs"]) == min(count, 10)
     run = section["runs"][0]
     assert run["preset"] == "check" and run["preset_label"] == "System checks"
-    assert {"status", "progress", "created_at", "started_at", "finished_at", "duration_ms"} <= set(run)
+    assert {"status", "progress", "created_at", "started_at", "finished_at", "duration_ms"} <= set(
+        run
+    )
     assert "lines" not in run and "log" not in run
     assert all(r["target"] == "workspace:shop" for r in section["runs"])
 

@@ -77,7 +77,12 @@ def test_editing_a_shipped_preset_in_the_admin_detaches_it(admin_client):
 
 def make_run(status: str, **fields) -> TaskRun:
     return TaskRun.objects.create(
-        preset_key="check", target="host", project_path="/x", interpreter="/y", status=status, **fields
+        preset_key="check",
+        target="host",
+        project_path="/x",
+        interpreter="/y",
+        status=status,
+        **fields,
     )
 
 
@@ -86,7 +91,9 @@ def test_reap_fails_runs_whose_runner_died_and_keeps_live_ones():
 
     now = timezone.now()
     dead = make_run(RunStatus.RUNNING, runner_pid=2**22 + 12345, heartbeat_at=now)
-    silent = make_run(RunStatus.RUNNING, runner_pid=os.getpid(), heartbeat_at=now - timedelta(hours=1))
+    silent = make_run(
+        RunStatus.RUNNING, runner_pid=os.getpid(), heartbeat_at=now - timedelta(hours=1)
+    )
     alive = make_run(RunStatus.RUNNING, runner_pid=os.getpid(), heartbeat_at=now)
     lost = make_run(RunStatus.REQUESTED)
     TaskRun.objects.filter(pk=lost.pk).update(created_at=now - timedelta(hours=1))

@@ -61,8 +61,18 @@ def preset(**fields) -> Preset:
         ({"fixed_args": [3]}, "fixed_args"),
         ({"fixed_args": [""]}, "fixed_args"),
         ({"fixed_args": ["x"] * 51}, "fixed_args"),
-        ({"arguments": [{"name": "s", "type": "choice", "option": "--settings", "choices": ["a"]}]}, "arguments"),
-        ({"arguments": [{"name": "o", "type": "choice", "option": "--out", "choices": ["a"]}]}, "arguments"),
+        (
+            {
+                "arguments": [
+                    {"name": "s", "type": "choice", "option": "--settings", "choices": ["a"]}
+                ]
+            },
+            "arguments",
+        ),
+        (
+            {"arguments": [{"name": "o", "type": "choice", "option": "--out", "choices": ["a"]}]},
+            "arguments",
+        ),
         ({"arguments": [{"name": "x", "type": "nope"}]}, "arguments"),
         ({"allowed_options": ["--database"]}, "allowed_options"),
         ({"timeout": 0}, "timeout"),
@@ -77,7 +87,9 @@ def test_invalid_presets_are_refused(fields, field):
 
 
 def test_a_preset_may_allow_a_restricted_option_explicitly():
-    allowed = preset(fixed_args=["--output=hash"], allowed_options=["--output"], command="diffsettings")
+    allowed = preset(
+        fixed_args=["--output=hash"], allowed_options=["--output"], command="diffsettings"
+    )
     assert validation.preset_errors(allowed) == {}
     assert "fixed_args" in validation.preset_errors(
         preset(fixed_args=["--settings=x"], allowed_options=["--output"])
@@ -96,8 +108,13 @@ def test_the_default_allowlist_is_the_documented_one(settings):
 
     settings.DJDESK_PRESETS = {}
     assert conf.get().ALLOWLIST == (
-        "check", "showmigrations", "makemigrations", "sqlmigrate", "diffsettings", "inspectdb",
-    )  # fmt: skip
+        "check",
+        "showmigrations",
+        "makemigrations",
+        "sqlmigrate",
+        "diffsettings",
+        "inspectdb",
+    )
     assert "dumpdata" not in conf.get().ALLOWLIST
 
 
@@ -110,9 +127,15 @@ def test_every_shipped_preset_is_valid(definition, settings):
 
 def test_the_registry_ships_the_documented_presets():
     assert set(registry.BY_KEY) == {
-        "check", "check-deploy", "showmigrations", "makemigrations-check", "sqlmigrate",
-        "diffsettings", "inspectdb", "dumpdata",
-    }  # fmt: skip
+        "check",
+        "check-deploy",
+        "showmigrations",
+        "makemigrations-check",
+        "sqlmigrate",
+        "diffsettings",
+        "inspectdb",
+        "dumpdata",
+    }
     assert registry.BY_KEY["check-deploy"].fixed_args == ("--deploy",)
     assert registry.BY_KEY["makemigrations-check"].fixed_args == ("--check", "--dry-run")
     assert registry.BY_KEY["dumpdata"].requires_confirmation

@@ -24,7 +24,9 @@ RUNS = "/djdesk/api/task-runs/"
 @pytest.fixture
 def database_backend(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": compat.DATABASE_BACKEND}}
-    with db_workers(connection.settings_dict["NAME"], settings.DJDESK_PRESETS, log_dir=tmp_path) as procs:
+    with db_workers(
+        connection.settings_dict["NAME"], settings.DJDESK_PRESETS, log_dir=tmp_path
+    ) as procs:
         yield procs
 
 
@@ -51,7 +53,9 @@ def follow_log(client, run_id: int, timeout: float = 60) -> tuple[list[dict], fl
 
 
 def test_a_run_goes_through_the_database_worker(client, workspace, database_backend):
-    response = post(client, {"workspace": workspace.slug, "preset": "showmigrations", "args": {"plan": True}})
+    response = post(
+        client, {"workspace": workspace.slug, "preset": "showmigrations", "args": {"plan": True}}
+    )
     assert response.status_code == 202
     run_id = response.json()["id"]
     assert response.json()["status"] in {"requested", "running"}

@@ -189,9 +189,19 @@ TYPES: dict[str, ArgumentType] = {
 # -- declarations ------------------------------------------------------------------
 
 SPEC_KEYS = frozenset(
-    ("name", "type", "label", "help", "option", "required", "choices", "minimum", "maximum",
-     "app_argument")
-)  # fmt: skip
+    (
+        "name",
+        "type",
+        "label",
+        "help",
+        "option",
+        "required",
+        "choices",
+        "minimum",
+        "maximum",
+        "app_argument",
+    )
+)
 
 
 def _spec_problems(raw: Mapping[str, Any], earlier: Mapping[str, ArgumentSpec]) -> list[str]:

@@ -32,14 +32,16 @@ class PresetsSettings:
     OUTPUT_MAX_BYTES: int = typed(2_000_000, int, help="Most bytes of log text stored per run.")
     MAX_LINE_CHARS: int = typed(4_000, int, help="Longer lines are cut (and marked) when stored.")
     DEFAULT_TIMEOUT: int = typed(
-        120, int, help="Seconds before a run's whole process tree is killed, unless its preset says."
+        120,
+        int,
+        help="Seconds before a run's whole process tree is killed, unless its preset says.",
     )
     MAX_TIMEOUT: int = typed(3_600, int, help="Upper bound for any preset's timeout.")
     ALLOW_HOST_TARGET: bool = typed(
         True, bool, help="Offer the host project itself (settings.BASE_DIR) as a target."
     )
     TASK_BACKEND: str = typed("default", str, help="The TASKS alias runs are enqueued on.")
-    BATCH_LINES: int = typed(200, int, help="Log lines inserted per batch at most.")
+    BATCH_LINES: int = typed(500, int, help="Log lines inserted per batch at most.")
     BATCH_MS: int = typed(
         100, int, help="Longest wait before buffered log lines are inserted (and cancel polled)."
     )

@@ -95,10 +95,18 @@ DEFAULTS: tuple[PresetDefinition, ...] = (
         command="check",
         category="Checks",
         order=10,
-        arguments=(APP_LABEL, {**FAIL_LEVEL}, {
-            "name": "tag", "type": "choice", "option": "--tag", "label": "Tag",
-            "help": "Only checks with this tag.", "choices": list(CHECK_TAGS),
-        }),  # fmt: skip
+        arguments=(
+            APP_LABEL,
+            FAIL_LEVEL,
+            {
+                "name": "tag",
+                "type": "choice",
+                "option": "--tag",
+                "label": "Tag",
+                "help": "Only checks with this tag.",
+                "choices": list(CHECK_TAGS),
+            },
+        ),
         icon="check",
     ),
     PresetDefinition(
@@ -119,10 +127,16 @@ DEFAULTS: tuple[PresetDefinition, ...] = (
         command="showmigrations",
         category="Migrations",
         order=10,
-        arguments=(APP_LABEL, {
-            "name": "plan", "type": "flag", "option": "--plan", "label": "As a plan",
-            "help": "Show the order migrations would run in.",
-        }),  # fmt: skip
+        arguments=(
+            APP_LABEL,
+            {
+                "name": "plan",
+                "type": "flag",
+                "option": "--plan",
+                "label": "As a plan",
+                "help": "Show the order migrations would run in.",
+            },
+        ),
         icon="list",
     ),
     PresetDefinition(
@@ -148,11 +162,21 @@ DEFAULTS: tuple[PresetDefinition, ...] = (
         order=30,
         arguments=(
             {**APP_LABEL, "required": True, "help": "The app that owns the migration."},
-            {"name": "migration", "type": "migration", "app_argument": "app_label",
-             "label": "Migration", "required": True},
-            {"name": "backwards", "type": "flag", "option": "--backwards",
-             "label": "Backwards", "help": "SQL to unapply the migration."},
-        ),  # fmt: skip
+            {
+                "name": "migration",
+                "type": "migration",
+                "app_argument": "app_label",
+                "label": "Migration",
+                "required": True,
+            },
+            {
+                "name": "backwards",
+                "type": "flag",
+                "option": "--backwards",
+                "label": "Backwards",
+                "help": "SQL to unapply the migration.",
+            },
+        ),
         icon="database",
     ),
     PresetDefinition(
@@ -166,11 +190,21 @@ DEFAULTS: tuple[PresetDefinition, ...] = (
         category="Settings",
         order=10,
         arguments=(
-            {"name": "all", "type": "flag", "option": "--all", "label": "All settings",
-             "help": "Include settings equal to the defaults."},
-            {"name": "output", "type": "choice", "option": "--output", "label": "Format",
-             "choices": ["hash", "unified"]},
-        ),  # fmt: skip
+            {
+                "name": "all",
+                "type": "flag",
+                "option": "--all",
+                "label": "All settings",
+                "help": "Include settings equal to the defaults.",
+            },
+            {
+                "name": "output",
+                "type": "choice",
+                "option": "--output",
+                "label": "Format",
+                "choices": ["hash", "unified"],
+            },
+        ),
         # diffsettings' --output picks a format, not a file.
         allowed_options=("--output",),
         icon="settings",
@@ -183,9 +217,13 @@ DEFAULTS: tuple[PresetDefinition, ...] = (
         category="Database",
         order=10,
         arguments=(
-            {"name": "include_views", "type": "flag", "option": "--include-views",
-             "label": "Include views"},
-        ),  # fmt: skip
+            {
+                "name": "include_views",
+                "type": "flag",
+                "option": "--include-views",
+                "label": "Include views",
+            },
+        ),
         timeout=300,
         icon="database",
     ),
@@ -201,9 +239,15 @@ DEFAULTS: tuple[PresetDefinition, ...] = (
         order=20,
         arguments=(
             APP_LABEL,
-            {"name": "indent", "type": "integer", "option": "--indent", "label": "Indent",
-             "minimum": 0, "maximum": 8},
-        ),  # fmt: skip
+            {
+                "name": "indent",
+                "type": "integer",
+                "option": "--indent",
+                "label": "Indent",
+                "minimum": 0,
+                "maximum": 8,
+            },
+        ),
         requires_confirmation=True,
         timeout=600,
         icon="download",

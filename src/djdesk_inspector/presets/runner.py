@@ -179,9 +179,7 @@ def _stream(run: TaskRun, sink: LogSink, outcome: Outcome, started: float) -> No
     settings = conf.get()
     argv = command_line(run)
     try:
-        proc = processes.start(
-            argv, cwd=run.project_path, env=child_env(run.settings_module)
-        )
+        proc = processes.start(argv, cwd=run.project_path, env=child_env(run.settings_module))
     except OSError as exc:
         outcome.error = f"Could not start {argv[0]}: {exc}"
         sink.system(f"[{outcome.error}]")
@@ -189,7 +187,8 @@ def _stream(run: TaskRun, sink: LogSink, outcome: Outcome, started: float) -> No
     TaskRun.objects.filter(pk=run.pk).update(child_pid=proc.pid)
     sink.system(f"[started: {shlex.join(['manage.py', *run.argv])}]")
     sink.flush(time.monotonic())
-    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout is not None
+    assert proc.stderr is not None
     lines: queue.Queue[tuple[str, list[str] | None]] = queue.Queue()
     max_line_bytes = settings.MAX_LINE_CHARS * 4 + 4
     readers = [
@@ -262,4 +261,3 @@ def _drain(
             return
         if batch is not None:
             sink.add(name, batch)
-

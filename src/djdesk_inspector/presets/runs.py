@@ -195,9 +195,7 @@ def _preset(key: Any) -> Preset:
     return preset
 
 
-def request_run(
-    *, target: Any, preset: Any, args: Any = None, confirm: Any = False
-) -> TaskRun:
+def request_run(*, target: Any, preset: Any, args: Any = None, confirm: Any = False) -> TaskRun:
     """Validate everything, store the run as requested, enqueue it after commit."""
     chosen = _preset(preset)
     where = _target(target)
@@ -368,9 +366,7 @@ def reap_stale_runs(*, stale_after: float | None = None) -> int:
         state = _task_state(run)
         if state == "gone" or (state == "unknown" and run.created_at < cutoff):
             stale.append(run.pk)
-    requested = TaskRun.objects.filter(
-        Q(pk__in=stale), status=RunStatus.REQUESTED
-    ).update(
+    requested = TaskRun.objects.filter(Q(pk__in=stale), status=RunStatus.REQUESTED).update(
         status=RunStatus.FAILED,
         error="The task was lost before a worker started it.",
         finished_at=timezone.now(),

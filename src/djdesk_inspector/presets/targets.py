@@ -96,7 +96,7 @@ def _host_choices(target: Target) -> TargetChoices:
     migrations: dict[str, list[str]] = {}
     try:
         loader = MigrationLoader(None, ignore_no_migrations=True)
-    except Exception:  # noqa: BLE001 - a broken migration must not break the listing
+    except Exception:  # a broken migration file must not break the listing
         loader = None
     if loader is not None:
         for app_label, name in loader.disk_migrations:

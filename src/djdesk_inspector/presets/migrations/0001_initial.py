@@ -5,100 +5,231 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Preset',
+            name="Preset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=64, unique=True, verbose_name='key')),
-                ('label', models.CharField(max_length=120, verbose_name='label')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('category', models.CharField(default='General', max_length=60, verbose_name='category')),
-                ('command', models.CharField(help_text="Exact management command name; it must be in DJDESK_PRESETS['ALLOWLIST'].", max_length=100, verbose_name='command')),
-                ('fixed_args', models.JSONField(blank=True, default=list, help_text='A JSON list of strings.', verbose_name='fixed arguments')),
-                ('arguments', models.JSONField(blank=True, default=list, help_text='A JSON list of argument declarations (name, type, option, ...).', verbose_name='user arguments')),
-                ('allowed_options', models.JSONField(blank=True, default=list, help_text='Options refused by default (--settings, --pythonpath, --output, -o) that this preset may use anyway.', verbose_name='allowed restricted options')),
-                ('requires_confirmation', models.BooleanField(default=False, verbose_name='requires confirmation')),
-                ('timeout', models.PositiveIntegerField(blank=True, help_text='Empty: the default timeout.', null=True, verbose_name='timeout (seconds)')),
-                ('docs_url', models.URLField(blank=True, verbose_name='docs URL')),
-                ('icon', models.CharField(blank=True, max_length=40, verbose_name='icon')),
-                ('order', models.IntegerField(default=0, verbose_name='order')),
-                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
-                ('builtin', models.BooleanField(default=False, help_text='Managed by djdesk_presets_sync; editing a preset detaches it.', verbose_name='shipped default')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=64, unique=True, verbose_name="key")),
+                ("label", models.CharField(max_length=120, verbose_name="label")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "category",
+                    models.CharField(default="General", max_length=60, verbose_name="category"),
+                ),
+                (
+                    "command",
+                    models.CharField(
+                        help_text="Exact management command name; it must be in DJDESK_PRESETS['ALLOWLIST'].",
+                        max_length=100,
+                        verbose_name="command",
+                    ),
+                ),
+                (
+                    "fixed_args",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="A JSON list of strings.",
+                        verbose_name="fixed arguments",
+                    ),
+                ),
+                (
+                    "arguments",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="A JSON list of argument declarations (name, type, option, ...).",
+                        verbose_name="user arguments",
+                    ),
+                ),
+                (
+                    "allowed_options",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Options refused by default (--settings, --pythonpath, --output, -o) that this preset may use anyway.",
+                        verbose_name="allowed restricted options",
+                    ),
+                ),
+                (
+                    "requires_confirmation",
+                    models.BooleanField(default=False, verbose_name="requires confirmation"),
+                ),
+                (
+                    "timeout",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty: the default timeout.",
+                        null=True,
+                        verbose_name="timeout (seconds)",
+                    ),
+                ),
+                ("docs_url", models.URLField(blank=True, verbose_name="docs URL")),
+                ("icon", models.CharField(blank=True, max_length=40, verbose_name="icon")),
+                ("order", models.IntegerField(default=0, verbose_name="order")),
+                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
+                (
+                    "builtin",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Managed by djdesk_presets_sync; editing a preset detaches it.",
+                        verbose_name="shipped default",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ('category', 'order', 'key'),
+                "ordering": ("category", "order", "key"),
             },
         ),
         migrations.CreateModel(
-            name='TaskRun',
+            name="TaskRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('preset_key', models.CharField(max_length=64)),
-                ('preset_label', models.CharField(blank=True, max_length=120)),
-                ('target', models.CharField(help_text='host or workspace:<slug>', max_length=200)),
-                ('project_path', models.CharField(max_length=1024)),
-                ('interpreter', models.CharField(max_length=1024)),
-                ('settings_module', models.CharField(blank=True, max_length=255)),
-                ('argv', models.JSONField(default=list, help_text='Everything after manage.py: command, fixed, then user args.')),
-                ('arguments', models.JSONField(blank=True, default=dict, help_text="The user's values.")),
-                ('timeout', models.PositiveIntegerField(default=120)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], db_index=True, default='requested', max_length=10)),
-                ('cancel_requested', models.BooleanField(default=False)),
-                ('timed_out', models.BooleanField(default=False)),
-                ('exit_code', models.IntegerField(blank=True, null=True)),
-                ('progress', models.PositiveSmallIntegerField(blank=True, help_text='Percent, estimated from earlier runs; empty: unknown.', null=True)),
-                ('expected_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('line_count', models.PositiveIntegerField(default=0)),
-                ('byte_count', models.PositiveBigIntegerField(default=0)),
-                ('truncated', models.BooleanField(default=False)),
-                ('error', models.TextField(blank=True)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('runner_pid', models.IntegerField(blank=True, null=True)),
-                ('child_pid', models.IntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('duration_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('preset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='runs', to='djdesk_presets.preset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("preset_key", models.CharField(max_length=64)),
+                ("preset_label", models.CharField(blank=True, max_length=120)),
+                ("target", models.CharField(help_text="host or workspace:<slug>", max_length=200)),
+                ("project_path", models.CharField(max_length=1024)),
+                ("interpreter", models.CharField(max_length=1024)),
+                ("settings_module", models.CharField(blank=True, max_length=255)),
+                (
+                    "argv",
+                    models.JSONField(
+                        default=list,
+                        help_text="Everything after manage.py: command, fixed, then user args.",
+                    ),
+                ),
+                (
+                    "arguments",
+                    models.JSONField(blank=True, default=dict, help_text="The user's values."),
+                ),
+                ("timeout", models.PositiveIntegerField(default=120)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("cancel_requested", models.BooleanField(default=False)),
+                ("timed_out", models.BooleanField(default=False)),
+                ("exit_code", models.IntegerField(blank=True, null=True)),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Percent, estimated from earlier runs; empty: unknown.",
+                        null=True,
+                    ),
+                ),
+                ("expected_ms", models.PositiveIntegerField(blank=True, null=True)),
+                ("line_count", models.PositiveIntegerField(default=0)),
+                ("byte_count", models.PositiveBigIntegerField(default=0)),
+                ("truncated", models.BooleanField(default=False)),
+                ("error", models.TextField(blank=True)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("runner_pid", models.IntegerField(blank=True, null=True)),
+                ("child_pid", models.IntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("duration_ms", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "preset",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="runs",
+                        to="djdesk_presets.preset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-id',),
+                "ordering": ("-id",),
             },
         ),
         migrations.CreateModel(
-            name='TaskRunLogLine',
+            name="TaskRunLogLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField()),
-                ('stream', models.CharField(choices=[('o', 'stdout'), ('e', 'stderr'), ('s', 'djdesk')], default='o', max_length=1)),
-                ('text', models.TextField(blank=True)),
-                ('t_ms', models.PositiveIntegerField(default=0, help_text='Milliseconds since the start.')),
-                ('run', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='log_lines', to='djdesk_presets.taskrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveIntegerField()),
+                (
+                    "stream",
+                    models.CharField(
+                        choices=[("o", "stdout"), ("e", "stderr"), ("s", "djdesk")],
+                        default="o",
+                        max_length=1,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                (
+                    "t_ms",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Milliseconds since the start."
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="log_lines",
+                        to="djdesk_presets.taskrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('run', 'seq'),
+                "ordering": ("run", "seq"),
             },
         ),
         migrations.AddIndex(
-            model_name='taskrun',
-            index=models.Index(fields=['target', '-id'], name='djdesk_run_target_recent'),
+            model_name="taskrun",
+            index=models.Index(fields=["target", "-id"], name="djdesk_run_target_recent"),
         ),
         migrations.AddConstraint(
-            model_name='taskrun',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__isnull', True), ('progress__lte', 100), _connector='OR'), name='djdesk_run_progress_le_100'),
+            model_name="taskrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("progress__isnull", True), ("progress__lte", 100), _connector="OR"
+                ),
+                name="djdesk_run_progress_le_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskrunlogline',
-            constraint=models.UniqueConstraint(fields=('run', 'seq'), name='djdesk_logline_run_seq'),
+            model_name="taskrunlogline",
+            constraint=models.UniqueConstraint(
+                fields=("run", "seq"), name="djdesk_logline_run_seq"
+            ),
         ),
     ]

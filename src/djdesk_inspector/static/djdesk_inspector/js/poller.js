@@ -9,22 +9,28 @@ export class Poller {
     this.etag = null;
     this.timer = null;
     this.inFlight = false;
-    document.addEventListener("visibilitychange", () => {
-      if (!document.hidden) this.pollNow();
-    });
+    this.stopped = false;
+    document.addEventListener("visibilitychange", () => (document.hidden ? undefined : this.pollNow()));
   }
 
   start() {
     this.schedule();
   }
 
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
   schedule() {
     clearTimeout(this.timer);
+    if (this.stopped) return;
     this.timer = setTimeout(() => this.tick(), this.intervalMs);
   }
 
   pollNow() {
     clearTimeout(this.timer);
+    if (this.stopped) return Promise.resolve();
     return this.tick();
   }
 

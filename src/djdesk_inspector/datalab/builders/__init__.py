@@ -1,0 +1,1 @@
+"""The built-in notebook builders, one module per template (see ``registry.BUILTIN``)."""

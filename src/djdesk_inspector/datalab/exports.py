@@ -1,0 +1,465 @@
+"""Requesting, running, listing and deleting exports (the services behind the API).
+
+An export is a row (:class:`~djdesk_inspector.datalab.models.Export`) plus a
+django-tasks task that runs :func:`execute` on the inspector's task backend. The task
+claims its row (queued -> running) before doing anything, builds the notebook from
+the snapshot the row names, writes it with its data files into a staging folder,
+optionally executes it there, and publishes the folder with one rename. Versions are
+numbered per workspace and template by the INSERT itself, so simultaneous requests
+never share one, and a unique constraint backs that up.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from datetime import timedelta
+from typing import Any
+
+import nbformat
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from djdesk_inspector import conf as inspector_conf
+from djdesk_inspector.datalab import conf, execution, registry, storage
+from djdesk_inspector.datalab.models import Execution, Export, ExportStatus
+from djdesk_inspector.jsonapi import ApiError, not_found
+from djdesk_inspector.models import Snapshot, Workspace
+from djdesk_inspector.redaction import redact
+
+logger = logging.getLogger(__name__)
+
+CREATE_ATTEMPTS = 5
+STALE_ERROR = "The worker running this export stopped before it finished."
+NOT_READY = "This export has no files: it is {status}."
+_MESSAGE_LENGTH = Export._meta.get_field("progress_message").max_length or 200
+
+
+class ExportError(Exception):
+    """A build that cannot finish; the message is shown to the user."""
+
+
+# -- reading -----------------------------------------------------------------------
+
+
+def notebook_name(export: Export, workspace_slug: str) -> str:
+    return f"{workspace_slug}-{export.template}-v{export.version}.ipynb"
+
+
+def folder_name(export: Export, workspace_slug: str) -> str:
+    return f"{workspace_slug}-{export.template}-v{export.version}"
+
+
+def urls(export: Export, workspace_slug: str) -> dict[str, str | None]:
+    args = [workspace_slug, export.key]
+    ready = export.status == ExportStatus.SUCCEEDED
+    return {
+        "self": reverse("djdesk_datalab:api-export", args=args),
+        "notebook": reverse("djdesk_datalab:api-export-notebook", args=args) if ready else None,
+        "zip": reverse("djdesk_datalab:api-export-zip", args=args) if ready else None,
+        "preview": reverse("djdesk_datalab:api-export-preview", args=args) if ready else None,
+    }
+
+
+def export_json(
+    export: Export, workspace_slug: str, titles: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The API shape of an export; touches no relation, so listing costs one query."""
+    titles = titles if titles is not None else {}
+    return {
+        "id": export.key,
+        "workspace": workspace_slug,
+        "template": export.template,
+        "template_title": titles.get(export.template) or registry.title_of(export.template),
+        "version": export.version,
+        "snapshot": export.snapshot_id,
+        "status": export.status,
+        "progress": export.progress,
+        "progress_message": export.progress_message,
+        "execute": export.execute,
+        "execution": export.execution,
+        "execution_note": export.execution_note,
+        "error": export.error,
+        "notebook_name": notebook_name(export, workspace_slug),
+        "files": export.files,
+        "size_bytes": export.size_bytes,
+        "timings": export.timings,
+        "created_at": export.created_at,
+        "started_at": export.started_at,
+        "finished_at": export.finished_at,
+        "duration_ms": export.duration_ms,
+        "urls": urls(export, workspace_slug),
+    }
+
+
+def recent(workspace: Workspace, limit: int | None = None) -> list[dict[str, Any]]:
+    """The workspace's latest exports, newest first, in one query."""
+    limit = limit or conf.get().HISTORY_LIMIT
+    titles = {t.slug: t.title for t in registry.all_templates()}
+    rows = Export.objects.filter(workspace=workspace).order_by("-created_at", "-version")
+    return [export_json(row, workspace.slug, titles) for row in rows[:limit]]
+
+
+def get_workspace(slug: str) -> Workspace:
+    if not storage.valid_slug(slug):
+        raise not_found("workspace")
+    try:
+        return Workspace.objects.get(slug=slug)
+    except Workspace.DoesNotExist as exc:
+        raise not_found("workspace") from exc
+
+
+def get_export(workspace: Workspace, export_id: str) -> Export:
+    """The workspace's export with this id (32 hex digits); a JSON 404 for anything else."""
+    if not storage.valid_export_id(export_id):
+        raise not_found("export")
+    try:
+        return Export.objects.get(pk=export_id, workspace=workspace)
+    except Export.DoesNotExist as exc:
+        raise not_found("export") from exc
+
+
+def ready_file(workspace: Workspace, export: Export, name: str) -> Any:
+    """The real path of one published file: 409 while the export has none, else 404."""
+    if export.status != ExportStatus.SUCCEEDED:
+        raise ApiError(409, {"__all__": [NOT_READY.format(status=export.status)]})
+    try:
+        return storage.locate(workspace.slug, export.key, name)
+    except storage.NotFound as exc:
+        raise not_found("export file") from exc
+
+
+def zip_bytes(workspace: Workspace, export: Export) -> bytes:
+    if export.status != ExportStatus.SUCCEEDED:
+        raise ApiError(409, {"__all__": [NOT_READY.format(status=export.status)]})
+    try:
+        return storage.zip_bytes(workspace.slug, export.key, folder_name(export, workspace.slug))
+    except storage.NotFound as exc:
+        raise not_found("export file") from exc
+
+
+# -- requesting ----------------------------------------------------------------------
+
+
+def request_export(workspace: Workspace, template: Any, execute: Any = None) -> Export:
+    """Queue an export of the workspace's latest snapshot with ``template``.
+
+    ``execute=False`` skips running the notebook; it never turns execution on when
+    ``DJDESK_DATALAB["EXECUTE"]`` is off. With ``ImmediateBackend`` the export has
+    finished by the time this returns.
+    """
+    chosen = registry.get(template)
+    if chosen is None:
+        known = ", ".join(t.slug for t in registry.all_templates())
+        raise ApiError(400, {"template": [f"Unknown template {str(template)[:64]!r}; choose one of {known}."]})
+    reason = chosen.unavailable_reason()
+    if reason:
+        raise ApiError(400, {"template": [f"{chosen.title} is unavailable: {reason}"]})
+    if execute is not None and not isinstance(execute, bool):
+        raise ApiError(400, {"execute": ["Must be true or false."]})
+    snapshot = Snapshot.objects.filter(workspace=workspace).order_by("-id").only("id").first()
+    if snapshot is None:
+        raise ApiError(409, {"__all__": ["This workspace has no snapshot yet: scan it first."]})
+    export = _create(workspace, chosen.slug, snapshot, conf.get().EXECUTE and execute is not False)
+    _enqueue(export)
+    export.refresh_from_db()
+    return export
+
+
+def _create(workspace: Workspace, template: str, snapshot: Snapshot, execute: bool) -> Export:
+    """A new queued row whose version the INSERT computes (one statement, no race window)."""
+    latest = (
+        Export.objects.filter(workspace=workspace, template=template)
+        .order_by()
+        .values("workspace")
+        .annotate(top=Max("version"))
+        .values("top")
+    )
+    for attempt in range(CREATE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                export = Export.objects.create(
+                    workspace=workspace,
+                    template=template,
+                    snapshot=snapshot,
+                    execute=execute,
+                    version=Coalesce(Subquery(latest), Value(0)) + 1,
+                    progress_message="Queued",
+                )
+        except IntegrityError:
+            # Another database let a simultaneous INSERT compute the same version.
+            if attempt == CREATE_ATTEMPTS - 1:
+                raise
+            continue
+        export.refresh_from_db(fields=["version"])
+        return export
+    raise AssertionError("unreachable")
+
+
+def _enqueue(export: Export) -> None:
+    from djdesk_inspector.datalab.tasks import run_export
+
+    try:
+        backend = inspector_conf.get().TASK_BACKEND
+        result = run_export.using(backend=backend).enqueue(export.key)
+    except Exception as exc:
+        logger.exception("Could not enqueue export %s", export.key)
+        _finish_failed(export.key, f"The export could not be queued: {type(exc).__name__}: {exc}")
+        return
+    Export.objects.filter(pk=export.pk, task_id="").update(task_id=str(result.id)[:64])
+
+
+# -- running -------------------------------------------------------------------------
+
+
+class _Progress:
+    """Writes progress to the export row, only when it changes."""
+
+    def __init__(self, export_id: str) -> None:
+        self.export_id = export_id
+        self.last: tuple[int, str] | None = None
+
+    def __call__(self, percent: int, message: str) -> None:
+        current = (max(0, min(99, int(percent))), message[:_MESSAGE_LENGTH])
+        if current == self.last:
+            return
+        self.last = current
+        Export.objects.filter(pk=self.export_id, status=ExportStatus.RUNNING).update(
+            progress=current[0], progress_message=current[1]
+        )
+
+
+def _ms(since: float) -> int:
+    return int((time.monotonic() - since) * 1000)
+
+
+def execute(export_id: str) -> dict[str, Any]:
+    """Run export ``export_id`` to completion (the body of the task).
+
+    Claims the export (queued -> running) or does nothing. On success the folder is
+    published and the row says which files it holds; on any failure the row ends
+    ``failed`` with a one-line reason, no folder is published, and nothing is left in
+    staging.
+    """
+    claimed = Export.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING,
+        started_at=timezone.now(),
+        progress=1,
+        progress_message="Starting",
+    )
+    if not claimed:
+        return {"export": export_id, "status": "skipped"}
+    export = Export.objects.select_related("workspace", "snapshot").get(pk=export_id)
+    slug = export.workspace.slug
+    progress = _Progress(export.key)
+    staging = None
+    try:
+        staging = storage.staging_dir(slug, export.key)
+        outcome = _build_and_write(export, staging, progress)
+        progress(98, "Publishing")
+        storage.publish(staging, slug, export.key)
+        staging = None
+        finished = Export.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.SUCCEEDED,
+            progress=100,
+            progress_message="Done",
+            finished_at=timezone.now(),
+            error="",
+            **outcome,
+        )
+        if not finished:  # deleted (with its workspace) while it ran
+            storage.remove_tree(storage.export_dir(slug, export.key))
+            return {"export": export_id, "status": "deleted"}
+    except (ExportError, storage.PublishError, OSError, ValueError) as exc:
+        _finish_failed(export.key, str(exc) or type(exc).__name__)
+        return {"export": export_id, "status": ExportStatus.FAILED}
+    except BaseException as exc:
+        # Unexpected (or the worker is stopping): record it, then let the backend see it.
+        detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        _finish_failed(export.key, f"Unexpected {type(exc).__name__}: {exc}\n\n{detail[-4000:]}")
+        raise
+    finally:
+        if staging is not None:
+            storage.remove_tree(staging)
+    return {"export": export_id, "status": ExportStatus.SUCCEEDED}
+
+
+def _build_and_write(export: Export, staging: Any, progress: _Progress) -> dict[str, Any]:
+    """Build, write and maybe execute into ``staging``; returns the row's new fields."""
+    template = registry.get(export.template)
+    if template is None:
+        raise ExportError(f"The template {export.template!r} is no longer configured.")
+    reason = template.unavailable_reason()
+    if reason:
+        raise ExportError(f"{template.title} is unavailable: {reason}")
+    if export.snapshot is None:
+        raise ExportError("The snapshot this export was requested from has been deleted.")
+    timings: dict[str, int] = {}
+    progress(5, "Building the notebook")
+    started = time.monotonic()
+    try:
+        built = template.load_builder()(registry.Source(export.workspace, export.snapshot))
+        nbformat.validate(built.notebook)
+    except nbformat.ValidationError as exc:
+        raise ExportError(f"{template.title} built an invalid notebook: {exc.message}") from exc
+    except Exception as exc:
+        # A project's own builder may fail in any way; the export fails, the worker lives.
+        logger.exception("Building %s failed", export.template)
+        raise ExportError(f"{template.title} could not be built: {type(exc).__name__}: {exc}") from exc
+    timings["build_ms"] = _ms(started)
+    progress(30, "Writing the data files")
+    started = time.monotonic()
+    name = notebook_name(export, export.workspace.slug)
+    written = {w.name: w for w in (storage.write_json(staging, n, d) for n, d in built.files.items())}
+    written[storage.MANIFEST] = storage.write_json(staging, storage.MANIFEST, _manifest(export, name, built))
+    notebook = built.notebook
+    written[name] = storage.write_text(staging, name, nbformat.writes(notebook))
+    timings["write_ms"] = _ms(started)
+    state, note = _execution_plan(export)
+    if state == Execution.PENDING:
+        progress(40, "Starting a kernel")
+
+        def cells(done: int, total: int) -> None:
+            progress(40 + int(55 * done / max(total, 1)), f"Ran {done} of {total} cells")
+
+        outcome = execution.run(
+            notebook, staging, timeout=conf.get().EXECUTION_TIMEOUT, progress=cells
+        )
+        state, note = outcome.execution, redact(outcome.note)
+        timings["execute_ms"] = outcome.ms
+        if outcome.execution in (Execution.SUCCEEDED, Execution.FAILED):
+            written[name] = storage.write_text(staging, name, nbformat.writes(outcome.notebook))
+    files = [w.as_json() for w in sorted(written.values(), key=lambda w: w.name)]
+    return {
+        "execution": state,
+        "execution_note": note,
+        "files": files,
+        "size_bytes": sum(w.bytes for w in written.values()),
+        "timings": timings,
+    }
+
+
+def _execution_plan(export: Export) -> tuple[str, str]:
+    if not export.execute:
+        return Execution.SKIPPED, "Not executed: execution was not requested."
+    if not conf.get().EXECUTE:
+        return Execution.SKIPPED, f"Not executed: {conf.SETTING}['EXECUTE'] is off."
+    missing = execution.missing_requirements()
+    if missing:
+        return (
+            Execution.UNAVAILABLE,
+            f"Not executed: {missing} (pip install 'djdesk-inspector[datalab]').",
+        )
+    return Execution.PENDING, ""
+
+
+def _manifest(export: Export, notebook: str, built: registry.Built) -> dict[str, Any]:
+    from djdesk_inspector import __version__
+
+    snapshot = export.snapshot
+    return {
+        "format": 1,
+        "export": export.key,
+        "workspace": export.workspace.slug,
+        "template": export.template,
+        "version": export.version,
+        "snapshot": {
+            "id": snapshot.pk if snapshot else None,
+            "mode": snapshot.mode if snapshot else None,
+            "created_at": snapshot.created_at.isoformat() if snapshot else None,
+        },
+        "notebook": notebook,
+        "data_files": sorted(built.files),
+        "djdesk": __version__,
+    }
+
+
+def _finish_failed(export_id: str, error: str) -> None:
+    Export.objects.filter(pk=export_id, status__in=ExportStatus.active()).update(
+        status=ExportStatus.FAILED,
+        error=redact(error),
+        progress_message="Failed",
+        finished_at=timezone.now(),
+    )
+
+
+# -- deleting and reaping --------------------------------------------------------------
+
+
+def delete_export(workspace: Workspace, export: Export) -> None:
+    """Remove the export's folder and its row; 409 while it runs.
+
+    The folder is first renamed aside (so it vanishes for readers at once, and a
+    failed row deletion can put it back), then the row goes, then the files.
+    """
+    if export.status == ExportStatus.RUNNING:
+        raise ApiError(409, {"__all__": ["This export is running; delete it once it has finished."]})
+    try:
+        trash = storage.detach(workspace.slug, export.key)
+    except OSError as exc:
+        raise ApiError(409, {"__all__": [f"The export's files cannot be moved: {exc}"]}) from exc
+    try:
+        deleted, _ = Export.objects.filter(pk=export.pk).exclude(status=ExportStatus.RUNNING).delete()
+    except BaseException:
+        if trash is not None:
+            storage.restore(trash, workspace.slug, export.key)
+        raise
+    if not deleted:  # a worker claimed it in between
+        if trash is not None:
+            storage.restore(trash, workspace.slug, export.key)
+        raise ApiError(409, {"__all__": ["This export is running; delete it once it has finished."]})
+    for leftover in [*([trash] if trash else []), *storage.leftovers(workspace.slug, export.key)]:
+        storage.remove_tree(leftover)
+
+
+def _still_queued(task_id: str) -> bool:
+    """True when the task backend still holds this export's task, waiting to run."""
+    if not task_id:
+        return False
+    from djdesk_inspector.compat import TaskResultStatus
+    from djdesk_inspector.datalab.tasks import run_export
+
+    try:
+        backend = inspector_conf.get().TASK_BACKEND
+        result = run_export.using(backend=backend).get_result(task_id)
+    except Exception:  # a backend without results (immediate), or the task is gone
+        return False
+    return result.status == TaskResultStatus.READY
+
+
+def reap_stale_exports(*, older_than: timedelta | None = None) -> int:
+    """Fail exports left running (or queued with no task waiting) by a dead worker.
+
+    The desktop launcher calls this before it starts a worker, when nothing can be
+    running an export; ``older_than`` limits it to older exports for callers that run
+    beside a live worker. Staging folders those exports left behind are removed.
+    Returns how many exports were failed.
+    """
+    candidates = Export.objects.filter(status__in=ExportStatus.active())
+    if older_than is not None:
+        candidates = candidates.filter(created_at__lt=timezone.now() - older_than)
+    rows = [
+        (pk, slug)
+        for pk, slug, status, task_id in candidates.values_list(
+            "pk", "workspace__slug", "status", "task_id"
+        )
+        if status == ExportStatus.RUNNING or not _still_queued(task_id)
+    ]
+    if not rows:
+        return 0
+    count = Export.objects.filter(
+        pk__in=[pk for pk, _ in rows], status__in=ExportStatus.active()
+    ).update(
+        status=ExportStatus.FAILED,
+        error=STALE_ERROR,
+        progress_message="Failed",
+        finished_at=timezone.now(),
+    )
+    for pk, slug in rows:
+        for leftover in storage.leftovers(slug, pk.hex):
+            storage.remove_tree(leftover)
+    return count

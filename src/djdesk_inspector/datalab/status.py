@@ -1,0 +1,12 @@
+"""The exports section of the dashboard status payload: one query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from djdesk_inspector.datalab import exports
+
+
+def section(workspace: Any) -> dict[str, Any]:
+    """Recent exports of ``workspace``: status, progress, template, version and URLs."""
+    return {"exports": exports.recent(workspace)}
