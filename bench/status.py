@@ -13,7 +13,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+# bench/inspect.py would shadow the stdlib module of that name: drop bench/ from the path.
+sys.path[:] = [str(ROOT / "src"), str(ROOT)] + [
+    p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
+]
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
 
 import django  # noqa: E402

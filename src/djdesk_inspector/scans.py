@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from djdesk_inspector import conf
@@ -40,15 +41,17 @@ def active_scan(workspace: Workspace) -> Scan | None:
 def request_scan(workspace: Workspace, kind: str = ScanKind.AUTO) -> Scan:
     """Queue a scan of ``workspace``, or return the one already queued or running.
 
-    The check-then-create runs in a transaction holding the workspace row
-    (``select_for_update``; SQLite serialises writers), so two simultaneous requests
-    get the same scan. The task is enqueued on ``DJDESK_INSPECTOR["TASK_BACKEND"]``
-    after the row is committed; with ``ImmediateBackend`` it has run by the time this
-    returns.
+    The check-then-create runs in a transaction whose first statement is a no-op
+    ``UPDATE`` of the workspace row: it takes the row lock on PostgreSQL/MySQL and the
+    write lock on SQLite *before* anything is read (``select_for_update`` is a no-op
+    on SQLite, where two deferred readers would both see "no scan"), so simultaneous
+    requests queue up and get the same scan. The task is enqueued on
+    ``DJDESK_INSPECTOR["TASK_BACKEND"]`` after the row is committed; with
+    ``ImmediateBackend`` it has run by the time this returns.
     """
     kind = ScanKind(kind)
     with transaction.atomic():
-        list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk"))
+        Workspace.objects.filter(pk=workspace.pk).update(name=F("name"))
         existing = active_scan(workspace)
         if existing is not None:
             return existing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,33 @@ def test_database_backend_keeps_queued_scans_until_a_worker_runs_them(
     scan.refresh_from_db()
     assert scan.status == ScanStatus.SUCCEEDED
     assert scan.snapshot.mode == "live"
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_simultaneous_requests_get_one_scan(clean_sample: samples.SampleProject) -> None:
+    from django.db import connection
+
+    workspace = _workspace(clean_sample.root)
+    start = threading.Barrier(6)
+    results: list[int] = []
+    failures: list[BaseException] = []
+
+    def request() -> None:
+        try:
+            start.wait()
+            results.append(scans.request_scan(workspace).pk)
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    assert len(results) == 6
+    assert len(set(results)) == 1
+    assert Scan.objects.filter(workspace=workspace).count() == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -23,7 +22,6 @@ ALLOWLIST = (
     "inspectdb",
     *TEST_COMMANDS,
 )
-ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 DUMMY_BACKEND = compat.IMMEDIATE_BACKEND.replace("immediate.ImmediateBackend", "dummy.DummyBackend")
 
 
@@ -106,19 +104,3 @@ def pid_gone(pid: int) -> bool:
         return stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except (OSError, IndexError):
         return False
-
-
-@pytest.fixture(scope="session")
-def chromium(django_db_setup, chromium):  # type: ignore[no-untyped-def]
-    """The shared browser, started only after the test database exists.
-
-    Playwright's sync API keeps an event loop in the main thread, where Django then
-    refuses database calls (creating and flushing the test DB); the loop is not ours.
-    """
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    yield chromium
-    if previous is None:
-        os.environ.pop(ASYNC_UNSAFE, None)
-    else:
-        os.environ[ASYNC_UNSAFE] = previous

@@ -159,3 +159,24 @@ def test_host_target_without_manage_py_is_w003(settings, tmp_path):
     settings.DJDESK_PRESETS = {"ALLOW_HOST_TARGET": False}
     (tmp_path / "manage.py").unlink()
     assert preset_checks.check_host_target() == []
+
+
+def test_reap_keeps_queued_runs_and_fails_lost_ones(
+    settings, workspace, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from djdesk_inspector import compat
+
+    settings.TASKS = {"default": {"BACKEND": compat.DATABASE_BACKEND}}
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = runs.request_run(target="workspace:shop", preset="check")
+        lost = runs.request_run(target="workspace:shop", preset="check")
+    queued.refresh_from_db()
+    lost.refresh_from_db()
+    assert queued.task_id and lost.task_id
+    # A worker claimed this task, then died before its runner claimed the run.
+    DBTaskResult.objects.filter(id=lost.task_id).update(status=compat.TaskResultStatus.RUNNING)
+    assert runs.reap_stale_runs() == 1
+    assert TaskRun.objects.get(pk=queued.pk).status == RunStatus.REQUESTED
+    assert TaskRun.objects.get(pk=lost.pk).status == RunStatus.FAILED

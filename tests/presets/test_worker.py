@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import time
 
 import pytest
@@ -83,6 +84,7 @@ def test_cancel_through_the_api_with_the_worker(client, workspace, make_preset, 
     assert pid_gone(TaskRun.objects.get(pk=run_id).child_pid)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_dead_worker_is_reaped(client, workspace, make_preset, database_backend):
     make_preset("chatty", "chatty", fixed_args=["--count=100000", "--delay=0.02"])
     run_id = post(client, {"workspace": workspace.slug, "preset": "chatty"}).json()["id"]

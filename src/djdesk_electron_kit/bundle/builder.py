@@ -79,7 +79,11 @@ def module_file(module: str, project: Path) -> str | None:
 
 class Builder:
     def __init__(
-        self, options: BundleOptions, progress: Progress, *, echo: Callable[[str], None] | None = None
+        self,
+        options: BundleOptions,
+        progress: Progress,
+        *,
+        echo: Callable[[str], None] | None = None,
     ) -> None:
         self.options = options
         self.progress = progress
@@ -118,10 +122,10 @@ class Builder:
             removed_stale=removed,
         )
 
-    @property
-    def _step_python(self) -> Callable[[_State], Path]:
+    def _step_python(self, state: _State) -> Path:
         """The interpreter that runs steps 4 and 5: the bundle's, or the host's for a cross build."""
-        return lambda state: Path(sys.executable) if self.cross else state.runtime.python  # type: ignore[union-attr]
+        assert state.runtime is not None
+        return Path(sys.executable) if self.cross else state.runtime.python
 
     def _runtime(self, state: _State) -> None:
         options = self.options
@@ -149,7 +153,9 @@ class Builder:
         with self.progress.step("Installing the dependencies") as step:
             found = requirements.find(options.project_dir, options.requirements)
             if not found.source:
-                step.note("no requirements file found: bundling djdesk-inspector's dependencies only")
+                step.note(
+                    "no requirements file found: bundling djdesk-inspector's dependencies only"
+                )
             unpinned = found.unpinned()
             if unpinned:
                 self.progress.warning(
@@ -178,19 +184,31 @@ class Builder:
                 how = "reused from the previous bundle"
             else:
                 dependencies.install(
-                    pip, resolution, site_packages, work=state.work, options=found.options, on_line=self.echo
+                    pip,
+                    resolution,
+                    site_packages,
+                    work=state.work,
+                    options=found.options,
+                    on_line=self.echo,
                 )
                 how = "installed"
             site_packages.mkdir(exist_ok=True)
             kit.install(site_packages)
-            pruning.prune_site_packages(state.root)
-            state.project_requirements, state.resolution, state.reused = found, resolution, reusable is not None
-            step.done(f"{len(resolution.packages)} packages {how}, {human_size(tree_size(site_packages))}")
+            state.project_requirements, state.resolution, state.reused = (
+                found,
+                resolution,
+                reusable is not None,
+            )
+            step.done(
+                f"{len(resolution.packages)} packages {how}, {human_size(tree_size(site_packages))}"
+            )
 
     def _project(self, state: _State, stage: staging.Stage, settings_file: str | None) -> None:
         options = self.options
         app = state.root / layout.APP
-        with self.progress.step("Copying the project" + (" and the docs" if options.include_docs else "")) as step:
+        with self.progress.step(
+            "Copying the project" + (" and the docs" if options.include_docs else "")
+        ) as step:
             rules = copying.Rules(
                 excludes=options.excludes,
                 excluded_roots=(
@@ -256,9 +274,10 @@ class Builder:
             step.done(lines[-1] if lines else "")
 
     def _prune(self, state: _State) -> None:
-        with self.progress.step("Pruning the runtime") as step:
+        with self.progress.step("Pruning the runtime and site-packages") as step:
             freed, removed = pruning.prune_runtime(state.root, windows=self.target.windows)
-            step.done(f"{len(removed)} paths, {human_size(freed)} removed")
+            more, also = pruning.prune_site_packages(state.root)
+            step.done(f"{len(removed) + len(also)} paths, {human_size(freed + more)} removed")
 
     def _manifest(self, state: _State) -> dict[str, Any]:
         assert state.runtime is not None
@@ -299,12 +318,16 @@ class Builder:
             return
         with self.progress.step(title) as step:
             result = smoke.check(
-                state.root, python=state.runtime.python, settings_module=self.options.desktop_settings
+                state.root,
+                python=state.runtime.python,
+                settings_module=self.options.desktop_settings,
             )
             issues = verify.problems(state.root, data)
             if issues:
                 raise BundleError(f"launching the bundle changed it: {'; '.join(issues[:3])}")
-            step.done(f"ready in {result.ready_seconds:.1f} s, health check passed, stopped cleanly")
+            step.done(
+                f"ready in {result.ready_seconds:.1f} s, health check passed, stopped cleanly"
+            )
 
 
 def build(

@@ -132,7 +132,9 @@ def run(
             **popen_kwargs(),
         )
     except OSError as exc:
-        raise BundleError(f"{what}: cannot start {os.fspath(argv[0])}: {exc.strerror or exc}") from exc
+        raise BundleError(
+            f"{what}: cannot start {os.fspath(argv[0])}: {exc.strerror or exc}"
+        ) from exc
     tail: deque[str] = deque(maxlen=TAIL_LINES)
     lines: queue.Queue[str | None] = queue.Queue()
     reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)

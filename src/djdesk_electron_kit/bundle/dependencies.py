@@ -52,7 +52,9 @@ class Pip:
         cls, *, runtime_kind: str, runtime_python: Path, minor: str, target: str, host: str
     ) -> Pip:
         if target != host:
-            tags = [flag for tag in platforms.get(target).pip_platforms for flag in ("--platform", tag)]
+            tags = [
+                flag for tag in platforms.get(target).pip_platforms for flag in ("--platform", tag)
+            ]
             abi = "cp" + minor.replace(".", "")
             flags = (*tags, "--python-version", minor, "--implementation", "cp", "--abi", abi)
             return cls(Path(sys.executable), (*flags, "--only-binary=:all:"))
@@ -81,9 +83,7 @@ class Resolution:
     def recorded(self) -> dict[str, Any]:
         return {
             "key": self.key,
-            "packages": {
-                p.name: {"version": p.version, "sha256": p.sha256} for p in self.packages
-            },
+            "packages": {p.name: {"version": p.version, "sha256": p.sha256} for p in self.packages},
         }
 
     def version_of(self, name: str) -> str:
@@ -112,10 +112,14 @@ def _package(item: dict[str, Any]) -> Package:
     return Package(name=name, version=version, sha256=sha256, pin=_pin(item, name, version))
 
 
-def parse_report(data: dict[str, Any], *, minor: str, triple: str, options: tuple[str, ...]) -> Resolution:
+def parse_report(
+    data: dict[str, Any], *, minor: str, triple: str, options: tuple[str, ...]
+) -> Resolution:
     if str(data.get("version")) != REPORT_VERSION:
         raise BundleError(f"unsupported pip report version {data.get('version')!r} (pip too old?)")
-    packages = tuple(sorted((_package(item) for item in data.get("install", [])), key=lambda p: p.name))
+    packages = tuple(
+        sorted((_package(item) for item in data.get("install", [])), key=lambda p: p.name)
+    )
     fingerprint = {
         "packages": [[p.name, p.version, p.sha256, p.pin] for p in packages],
         "python": minor,
@@ -141,7 +145,9 @@ def resolve(
     requirements_file.write_text(requirements, encoding="utf-8")
     report = work / "resolution.json"
     child.run(
-        pip.argv("--dry-run", "--ignore-installed", "--report", str(report), "-r", str(requirements_file)),
+        pip.argv(
+            "--dry-run", "--ignore-installed", "--report", str(report), "-r", str(requirements_file)
+        ),
         what="resolving the requirements with pip",
         cwd=work,
         env=child.clean_env(),
@@ -169,7 +175,9 @@ def install(
     if not resolution.packages:
         return
     pins = work / "requirements.pinned"
-    pins.write_text("\n".join([*options, *(p.pin for p in resolution.packages)]) + "\n", encoding="utf-8")
+    pins.write_text(
+        "\n".join([*options, *(p.pin for p in resolution.packages)]) + "\n", encoding="utf-8"
+    )
     child.run(
         pip.argv(
             "--target",
@@ -188,7 +196,9 @@ def install(
     )
 
 
-def reusable(previous_root: Path, previous: dict[str, Any] | None, key: str) -> dict[str, manifest.Entry] | None:
+def reusable(
+    previous_root: Path, previous: dict[str, Any] | None, key: str
+) -> dict[str, manifest.Entry] | None:
     """The previous bundle's third-party site-packages files, if they can be reused as-is."""
     if previous is None or (previous.get("dependencies") or {}).get("key") != key:
         return None

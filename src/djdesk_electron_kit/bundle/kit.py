@@ -79,4 +79,3 @@ def install(site_packages: Path) -> int:
     lines.append(f"{DIST_INFO}/RECORD,,")
     (info / "RECORD").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(files) + 1
-

@@ -1,4 +1,4 @@
-"""Step 6: drop the parts of the runtime a desktop app never runs.
+"""Step 6: drop the parts of the runtime and the dependencies a desktop app never runs.
 
 Glob patterns relative to ``python/`` (POSIX and Windows layouts differ) and to
 ``site-packages/``. The runtime's own pip goes too: step 2 was its last use.
@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from djdesk_electron_kit.bundle import layout
+from djdesk_electron_kit.bundle.progress import tree_size
 
 #: python-build-standalone on Linux and macOS.
 RUNTIME_POSIX: tuple[str, ...] = (
@@ -73,14 +74,13 @@ RUNTIME_WINDOWS: tuple[str, ...] = (
     "Lib/site-packages/pip",
     "Lib/site-packages/pip-*.dist-info",
 )
-#: Console scripts ``pip --target`` writes: their shebang names the build machine's python.
-SITE_PACKAGES: tuple[str, ...] = ("bin",)
+#: In ``site-packages/``: console scripts ``pip --target`` writes (their shebang names the
+#: build machine's python), and gettext catalogs' sources (only the ``.mo`` are read).
+SITE_PACKAGES: tuple[str, ...] = ("bin", "**/locale/*/LC_MESSAGES/*.po")
 
 
 def prune(root: Path, patterns: tuple[str, ...]) -> tuple[int, list[str]]:
     """Delete what ``patterns`` match under ``root``; returns (bytes freed, paths removed)."""
-    from djdesk_electron_kit.bundle.progress import tree_size
-
     freed = 0
     removed: list[str] = []
     if not root.is_dir():

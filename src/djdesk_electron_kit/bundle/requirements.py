@@ -75,10 +75,10 @@ def parse(line: str) -> Requirement:
     match = NAME.match(requirement)
     if not match:
         raise BundleError(f"cannot read the requirement {line!r}")
-    extras = tuple(
-        canonical(e.strip()) for e in (match.group(3) or "").split(",") if e.strip()
+    extras = tuple(canonical(e.strip()) for e in (match.group(3) or "").split(",") if e.strip())
+    return Requirement(
+        line=line.strip(), name=canonical(match.group(1)), extras=extras, marker=marker.strip()
     )
-    return Requirement(line=line.strip(), name=canonical(match.group(1)), extras=extras, marker=marker.strip())
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,9 @@ def _option(line: str) -> tuple[str, str]:
     return name, value
 
 
-def read_requirements_file(path: Path, *, seen: frozenset[Path] = frozenset()) -> tuple[list[Requirement], list[str]]:
+def read_requirements_file(
+    path: Path, *, seen: frozenset[Path] = frozenset()
+) -> tuple[list[Requirement], list[str]]:
     """Requirements and pip option lines of ``path``, following ``-r`` includes."""
     path = path.resolve()
     if path in seen:
@@ -218,7 +220,9 @@ def find(project_dir: Path, explicit: Path | None = None) -> RequirementSet:
     else:
         requirements, source = [], ""
     kept, extras = _split_kit(requirements)
-    return RequirementSet(source=source, requirements=kept, options=tuple(options), kit_extras=extras)
+    return RequirementSet(
+        source=source, requirements=kept, options=tuple(options), kit_extras=extras
+    )
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -299,7 +299,8 @@ def _from_archive(
 
 def _system(stage: Path, python_version: str, host: str) -> tuple[Runtime, str | None]:
     """Link ``python/bin/python3`` to the host interpreter (POSIX); returns a warning."""
-    executable = Path(sys.executable).absolute()
+    # Normalized (no "..") but not resolved: a venv's python stays the venv's python.
+    executable = Path(os.path.abspath(sys.executable))
     facts = probe(executable)
     _check_version(python_version, facts["version"], f"the host interpreter {executable}")
     warning = None

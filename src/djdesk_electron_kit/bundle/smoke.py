@@ -60,7 +60,9 @@ def _last_words(stderr_file: Path) -> str:
     return child.summary(text.splitlines()[-child.TAIL_LINES :])
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], stderr_file: Path, timeout: float) -> handshake.Ready:
+def _wait_ready(
+    proc: subprocess.Popen[bytes], stderr_file: Path, timeout: float
+) -> handshake.Ready:
     assert proc.stdout is not None
     lines: queue.Queue[str | None] = queue.Queue()
     threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True).start()
@@ -113,7 +115,9 @@ def _stop(proc: subprocess.Popen[bytes]) -> int | None:
         return None
 
 
-def check(root: Path, *, python: Path, settings_module: str, timeout: float = READY_TIMEOUT) -> Smoke:
+def check(
+    root: Path, *, python: Path, settings_module: str, timeout: float = READY_TIMEOUT
+) -> Smoke:
     """Launch the bundle at ``root`` once; BundleError with one line when it is not healthy."""
     token = secrets.token_urlsafe(32)
     work = Path(tempfile.mkdtemp(prefix="djdesk-bundle-launch-"))
@@ -145,9 +149,13 @@ def check(root: Path, *, python: Path, settings_module: str, timeout: float = RE
                     raise BundleError(f"{HEALTH_PATH} answered {status} without the token, not 403")
                 code = _stop(proc)
                 if code is None:
-                    raise BundleError(f"the bundle did not stop within {STOP_TIMEOUT:.0f} s of stdin closing")
+                    raise BundleError(
+                        f"the bundle did not stop within {STOP_TIMEOUT:.0f} s of stdin closing"
+                    )
                 if code != 0:
-                    raise BundleError(f"the bundle stopped with exit code {code}: {_last_words(stderr_file)}")
+                    raise BundleError(
+                        f"the bundle stopped with exit code {code}: {_last_words(stderr_file)}"
+                    )
                 return Smoke(port=ready.port, ready_seconds=elapsed)
             finally:
                 if proc.poll() is None:

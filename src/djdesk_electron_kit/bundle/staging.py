@@ -138,7 +138,9 @@ class Stage:
 
     def __init__(self, output: Path) -> None:
         self.output = output.absolute()
-        self.path = self.output.parent / f"{_build_prefix(self.output)}{os.getpid()}-{secrets.token_hex(4)}"
+        self.path = (
+            self.output.parent / f"{_build_prefix(self.output)}{os.getpid()}-{secrets.token_hex(4)}"
+        )
         self.committed = False
 
     def __enter__(self) -> Stage:

@@ -38,6 +38,8 @@ def verify(root: Path) -> int:
         raise BundleError(f"{root} has no readable {layout.MANIFEST}")
     issues = problems(root, data)
     if issues:
-        shown = "; ".join(issues[:SHOWN]) + (f"; and {len(issues) - SHOWN} more" if len(issues) > SHOWN else "")
+        shown = "; ".join(issues[:SHOWN]) + (
+            f"; and {len(issues) - SHOWN} more" if len(issues) > SHOWN else ""
+        )
         raise BundleError(f"{root} does not match its manifest ({len(issues)} problems): {shown}")
     return len(data["files"])

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from djdesk_inspector.mounts import installed_label
+
 
 class DatalabConfig(AppConfig):
     name = "djdesk_inspector.datalab"
@@ -9,6 +11,16 @@ class DatalabConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+
         from djdesk_inspector.datalab import checks
 
         checks.register()
+        if installed_label("djdesk_inspector"):
+            from djdesk_inspector.datalab.exports import forget_workspace
+
+            pre_delete.connect(
+                forget_workspace,
+                sender="djdesk_inspector.Workspace",
+                dispatch_uid="djdesk_datalab.forget_workspace",
+            )

@@ -50,9 +50,13 @@ class Outcome:
 
 
 def missing_requirements() -> str:
-    """"" when notebooks can be executed here, else what is missing, for messages."""
+    """ "" when notebooks can be executed here, else what is missing, for messages."""
     missing = [name for name in REQUIREMENTS if find_spec(name) is None]
-    return f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not installed" if missing else ""
+    return (
+        f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not installed"
+        if missing
+        else ""
+    )
 
 
 def kernel_env(ipython_dir: Path) -> dict[str, str]:
@@ -136,4 +140,6 @@ def run(
             if tail and not done:
                 note += f"\n\nKernel output:\n{tail}"
             return Outcome(Execution.FAILED, note, work, ms)
-    return Outcome(Execution.SUCCEEDED, f"Executed {total} code cells in a python3 kernel.", work, ms)
+    return Outcome(
+        Execution.SUCCEEDED, f"Executed {total} code cells in a python3 kernel.", work, ms
+    )

@@ -155,7 +155,9 @@ def request_export(workspace: Workspace, template: Any, execute: Any = None) -> 
     chosen = registry.get(template)
     if chosen is None:
         known = ", ".join(t.slug for t in registry.all_templates())
-        raise ApiError(400, {"template": [f"Unknown template {str(template)[:64]!r}; choose one of {known}."]})
+        raise ApiError(
+            400, {"template": [f"Unknown template {str(template)[:64]!r}; choose one of {known}."]}
+        )
     reason = chosen.unavailable_reason()
     if reason:
         raise ApiError(400, {"template": [f"{chosen.title} is unavailable: {reason}"]})
@@ -309,13 +311,19 @@ def _build_and_write(export: Export, staging: Any, progress: _Progress) -> dict[
     except Exception as exc:
         # A project's own builder may fail in any way; the export fails, the worker lives.
         logger.exception("Building %s failed", export.template)
-        raise ExportError(f"{template.title} could not be built: {type(exc).__name__}: {exc}") from exc
+        raise ExportError(
+            f"{template.title} could not be built: {type(exc).__name__}: {exc}"
+        ) from exc
     timings["build_ms"] = _ms(started)
     progress(30, "Writing the data files")
     started = time.monotonic()
     name = notebook_name(export, export.workspace.slug)
-    written = {w.name: w for w in (storage.write_json(staging, n, d) for n, d in built.files.items())}
-    written[storage.MANIFEST] = storage.write_json(staging, storage.MANIFEST, _manifest(export, name, built))
+    written = {
+        w.name: w for w in (storage.write_json(staging, n, d) for n, d in built.files.items())
+    }
+    written[storage.MANIFEST] = storage.write_json(
+        staging, storage.MANIFEST, _manifest(export, name, built)
+    )
     notebook = built.notebook
     written[name] = storage.write_text(staging, name, nbformat.writes(notebook))
     timings["write_ms"] = _ms(started)
@@ -397,13 +405,17 @@ def delete_export(workspace: Workspace, export: Export) -> None:
     failed row deletion can put it back), then the row goes, then the files.
     """
     if export.status == ExportStatus.RUNNING:
-        raise ApiError(409, {"__all__": ["This export is running; delete it once it has finished."]})
+        raise ApiError(
+            409, {"__all__": ["This export is running; delete it once it has finished."]}
+        )
     try:
         trash = storage.detach(workspace.slug, export.key)
     except OSError as exc:
         raise ApiError(409, {"__all__": [f"The export's files cannot be moved: {exc}"]}) from exc
     try:
-        deleted, _ = Export.objects.filter(pk=export.pk).exclude(status=ExportStatus.RUNNING).delete()
+        deleted, _ = (
+            Export.objects.filter(pk=export.pk).exclude(status=ExportStatus.RUNNING).delete()
+        )
     except BaseException:
         if trash is not None:
             storage.restore(trash, workspace.slug, export.key)
@@ -411,9 +423,23 @@ def delete_export(workspace: Workspace, export: Export) -> None:
     if not deleted:  # a worker claimed it in between
         if trash is not None:
             storage.restore(trash, workspace.slug, export.key)
-        raise ApiError(409, {"__all__": ["This export is running; delete it once it has finished."]})
+        raise ApiError(
+            409, {"__all__": ["This export is running; delete it once it has finished."]}
+        )
     for leftover in [*([trash] if trash else []), *storage.leftovers(workspace.slug, export.key)]:
         storage.remove_tree(leftover)
+
+
+def forget_workspace(sender: Any, instance: Workspace, **kwargs: Any) -> None:
+    """``pre_delete`` of a workspace: its exports folder goes once the deletion commits.
+
+    The rows go by cascade; without this their folders would stay on disk for good.
+    """
+    try:
+        folder = storage.workspace_dir(instance.slug)
+    except storage.NotFound:
+        return
+    transaction.on_commit(lambda: storage.remove_tree(folder), robust=True)
 
 
 def _still_queued(task_id: str) -> bool:

@@ -69,9 +69,7 @@ def render_notebook(notebook: nbformat.NotebookNode, title: str) -> str:
     if not nbconvert_available():
         return plain(notebook, title)
     with _lock:  # the exporter registers filters per call: one render at a time
-        body, _ = _exporter().from_notebook_node(
-            notebook, resources={"metadata": {"name": title}}
-        )
+        body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return str(body)
 
 

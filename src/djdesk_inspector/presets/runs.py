@@ -316,7 +316,11 @@ def log_delta(run_id: int, after: Any = None, limit: Any = None) -> dict[str, An
 
 
 def _task_state(run: TaskRun) -> str:
-    """``ready`` while the backend still holds the task, else ``gone`` or ``unknown``."""
+    """Where a requested run's task is: ``ready``, ``gone`` or ``unknown``.
+
+    ``ready`` while the backend still queues it, ``gone`` when nothing will run it,
+    ``unknown`` when the backend cannot tell (no task id, no result store).
+    """
     from djdesk_inspector.presets import tasks
 
     if not run.task_id:
@@ -328,11 +332,9 @@ def _task_state(run: TaskRun) -> str:
         result = task.get_result(run.task_id)
     except Exception:
         return "gone"
-    if result.status == compat.TaskResultStatus.READY:
-        return "ready"
-    if result.status == compat.TaskResultStatus.RUNNING:
-        return "unknown"
-    return "gone"
+    # RUNNING while the run is still requested: a worker took the task and died before
+    # its runner claimed the run (that takes milliseconds), so nothing will run it.
+    return "ready" if result.status == compat.TaskResultStatus.READY else "gone"
 
 
 def reap_stale_runs(*, stale_after: float | None = None) -> int:

@@ -23,7 +23,7 @@ def build(source: Source) -> Built:
     )
     nb.setup([DATA])
     nb.markdown("## Overview")
-    nb.code('''
+    nb.code("""
 LEVELS = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"]
 if not CHECKS["known"]:
     print("Checks were not run for this snapshot (a static scan runs no project code).")
@@ -35,9 +35,9 @@ show(
     [(level, by_level.get((level, False), 0), by_level.get((level, True), 0)) for level in LEVELS],
     ["level", "check", "check --deploy"],
 )
-''')
+""")
     nb.markdown("## Messages", "Most severe first.")
-    nb.code('''
+    nb.code("""
 def row(m):
     return (m.get("level") or "?", m.get("id") or "", m.get("obj") or "", m.get("msg") or "",
             m.get("hint") or "")
@@ -45,17 +45,17 @@ def row(m):
 
 ordered = sorted(ALL, key=lambda m: (-(m.get("level_no") or 0), m.get("id") or ""))
 show([row(m) for m in ordered if not m["deploy"]], ["level", "id", "object", "message", "hint"], limit=100)
-''')
+""")
     nb.markdown("## Deployment checks")
-    nb.code('''
+    nb.code("""
 show([row(m) for m in ordered if m["deploy"]], ["level", "id", "object", "message", "hint"], limit=100)
-''')
+""")
     nb.markdown("## By app and by check id", "The part of a check id before the dot names its app.")
-    nb.code('''
+    nb.code("""
 apps = Counter((m.get("id") or "?").split(".", 1)[0] for m in ALL)
 show(apps.most_common(), ["app", "messages"])
 ids = Counter(m.get("id") or "?" for m in ALL)
 show(ids.most_common(30), ["check id", "messages"])
 bar_chart(dict(apps.most_common()), "Check messages per app")
-''')
+""")
     return Built(nb.build(), {DATA: data})

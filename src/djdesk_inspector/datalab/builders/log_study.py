@@ -31,7 +31,7 @@ RUN_FIELDS = (
 
 def collect(workspace_slug: str) -> dict[str, Any]:
     """The latest runs against the workspace and their lines (two queries, both capped)."""
-    from djdesk_inspector.presets.models import TaskRunLogLine, TaskRun
+    from djdesk_inspector.presets.models import TaskRun, TaskRunLogLine
     from djdesk_inspector.presets.targets import workspace_key
 
     runs = list(
@@ -62,7 +62,7 @@ def build(source: Source) -> Built:
     )
     nb.setup([DATA])
     nb.markdown("## Overview")
-    nb.code('''
+    nb.code("""
 import re
 import statistics
 
@@ -81,9 +81,9 @@ show(
     ],
     ["what", "count"],
 )
-''')
+""")
     nb.markdown("## Durations by preset", "Finished runs only, in seconds.")
-    nb.code('''
+    nb.code("""
 durations = defaultdict(list)
 for run in RUNS:
     if run.get("duration_ms") is not None:
@@ -96,9 +96,9 @@ show(
     ["preset", "runs", "median s", "max s"],
 )
 bar_chart({p: statistics.median(v) for p, v in sorted(durations.items())}, "Median duration (s)")
-''')
+""")
     nb.markdown("## Runs")
-    nb.code('''
+    nb.code("""
 show(
     [
         (r["id"], r["preset_label"] or r["preset_key"], r["status"],
@@ -109,24 +109,27 @@ show(
     ],
     ["run", "preset", "status", "exit", "seconds", "lines", "started"],
 )
-''')
+""")
     nb.markdown("## Lines per stream")
-    nb.code('''
+    nb.code("""
 per_stream = Counter((line["run"], STREAMS.get(line["stream"], line["stream"])) for line in LINES)
 show(sorted((run, stream, n) for (run, stream), n in per_stream.items()), ["run", "stream", "lines"])
-''')
+""")
     nb.markdown("## Warnings and errors", "Lines that mention an error, a warning or a traceback.")
-    nb.code('''
+    nb.code("""
 SEVERE = re.compile(r"\\b(CRITICAL|ERROR|Error|Exception|Traceback|WARNING|Warning)\\b")
 hits = [(line["run"], line["seq"], SEVERE.search(line["text"]).group(1), line["text"][:200])
         for line in LINES if SEVERE.search(line["text"])]
 show(sorted(Counter(h[2] for h in hits).items()), ["keyword", "lines"])
 show(hits, ["run", "seq", "keyword", "line"], limit=50)
-''')
-    nb.markdown("## Most repeated lines", "Digits are folded, so lines differing only in numbers count together.")
-    nb.code('''
+""")
+    nb.markdown(
+        "## Most repeated lines",
+        "Digits are folded, so lines differing only in numbers count together.",
+    )
+    nb.code("""
 shapes = Counter(re.sub(r"\\d+", "#", line["text"]).strip() for line in LINES)
 shapes.pop("", None)
 show([(n, shape[:160]) for shape, n in shapes.most_common(20)], ["times", "line"])
-''')
+""")
     return Built(nb.build(), {DATA: data})

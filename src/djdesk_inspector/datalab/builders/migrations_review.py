@@ -26,7 +26,7 @@ def build(source: Source) -> Built:
     )
     nb.setup([DATA])
     nb.markdown("## Overview")
-    nb.code('''
+    nb.code("""
 APPS = MIGRATIONS.get("apps") or {}
 NODES = [(app, node) for app, info in APPS.items() for node in info.get("nodes") or []]
 REACHABLE = bool(MIGRATIONS.get("db_reachable"))
@@ -45,9 +45,9 @@ show(
     ],
     ["what", "count"],
 )
-''')
+""")
     nb.markdown("## Per app")
-    nb.code('''
+    nb.code("""
 pending = Counter(app for app, _ in MIGRATIONS.get("unapplied") or [])
 rows = []
 for app, info in sorted(APPS.items()):
@@ -63,27 +63,27 @@ for app, info in sorted(APPS.items()):
     ))
 show(rows, ["app", "migrations", "applied", "unapplied", "leaves", "squashed", "conflict"], limit=100)
 bar_chart({row[0]: row[1] for row in rows}, "Migrations per app")
-''')
+""")
     nb.markdown("## Not applied yet", "In the order ``migrate`` would apply them.")
-    nb.code('''
+    nb.code("""
 show(
     [(i, app, name) for i, (app, name) in enumerate(MIGRATIONS.get("unapplied") or [], 1)],
     ["#", "app", "migration"],
     limit=100,
 )
-''')
+""")
     nb.markdown(
         "## Conflicts",
         "Apps with more than one leaf migration; ``makemigrations --merge`` joins them.",
     )
-    nb.code('''
+    nb.code("""
 show(
     [(app, ", ".join(leaves)) for app, leaves in sorted((MIGRATIONS.get("conflicts") or {}).items())],
     ["app", "leaves"],
 )
-''')
+""")
     nb.markdown("## Model changes without a migration")
-    nb.code('''
+    nb.code("""
 missing = MIGRATIONS.get("missing") or {}
 if missing.get("has_changes") is None:
     print("Unknown in this scan (it needs the project's own Django).")
@@ -91,14 +91,14 @@ show(
     [(app, op) for app, ops in sorted((missing.get("apps") or {}).items()) for op in ops],
     ["app", "operation"],
 )
-''')
+""")
     nb.markdown("## Dependencies between apps")
-    nb.code('''
+    nb.code("""
 cross = Counter()
 for app, node in NODES:
     for other, _ in node.get("dependencies") or []:
         if other != app:
             cross[(app, other)] += 1
 show(sorted((a, b, n) for (a, b), n in cross.items()), ["app", "depends on", "migrations"], limit=60)
-''')
+""")
     return Built(nb.build(), {DATA: data})

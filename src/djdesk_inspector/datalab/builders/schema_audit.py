@@ -20,7 +20,7 @@ def build(source: Source) -> Built:
     )
     nb.setup([DATA])
     nb.markdown("## Overview")
-    nb.code('''
+    nb.code("""
 MODELS = SCHEMA["models"]
 
 
@@ -46,9 +46,9 @@ show(
     ],
     ["what", "count"],
 )
-''')
+""")
     nb.markdown("## Models per app")
-    nb.code('''
+    nb.code("""
 per_app = defaultdict(lambda: [0, 0, 0])
 for model in CONCRETE:
     counts = per_app[model["app_label"]]
@@ -58,9 +58,12 @@ for model in CONCRETE:
 rows = sorted(((app, *c) for app, c in per_app.items()), key=lambda r: (-r[1], r[0]))
 show(rows, ["app", "models", "fields", "relations"])
 bar_chart({app: models for app, models, _, _ in rows}, "Concrete models per app")
-''')
-    nb.markdown("## Field types", "How often each field class is used, and how often it is nullable or unique.")
-    nb.code('''
+""")
+    nb.markdown(
+        "## Field types",
+        "How often each field class is used, and how often it is nullable or unique.",
+    )
+    nb.code("""
 types = defaultdict(lambda: [0, 0, 0])
 for _, field in FIELDS:
     counts = types[field.get("type") or "?"]
@@ -69,9 +72,9 @@ for _, field in FIELDS:
     counts[2] += bool(field.get("unique")) and not field.get("primary_key")
 rows = sorted(((name, *c) for name, c in types.items()), key=lambda r: (-r[1], r[0]))
 show(rows, ["field type", "fields", "nullable", "unique (not pk)"])
-''')
+""")
     nb.markdown("## Relations")
-    nb.code('''
+    nb.code("""
 RELATIONS = [
     (model["label"], field["name"], field["relation"].get("kind"), field["relation"].get("target"),
      field["relation"].get("related_name") or "", bool(field.get("null")))
@@ -80,17 +83,17 @@ RELATIONS = [
 ]
 show(sorted(Counter(r[2] for r in RELATIONS).items()), ["kind", "relations"])
 show(sorted(RELATIONS), ["model", "field", "kind", "target", "related_name", "null"], limit=60)
-''')
+""")
     nb.markdown("## Largest models")
-    nb.code('''
+    nb.code("""
 largest = sorted(CONCRETE, key=lambda m: (-len(m.get("fields") or []), m["label"]))[:15]
 show([(m["label"], len(m.get("fields") or [])) for m in largest], ["model", "fields"])
-''')
+""")
     nb.markdown(
         "## Models nothing points to",
         "Concrete models that no relation targets: entry points of the schema, or leftovers.",
     )
-    nb.code('''
+    nb.code("""
 targets = {target for *_, target, _, _ in RELATIONS if target}
 lonely = [
     (m["label"], sum(1 for f in m.get("fields") or [] if f.get("relation")))
@@ -98,9 +101,9 @@ lonely = [
     if m["label"] not in targets
 ]
 show(sorted(lonely), ["model", "outgoing relations"])
-''')
+""")
     nb.markdown("## Field statistics per model")
-    nb.code('''
+    nb.code("""
 stats = [
     (
         m["label"],
@@ -113,5 +116,5 @@ stats = [
     for m in CONCRETE
 ]
 show(sorted(stats), ["model", "fields", "nullable", "unique", "relations", "inherited"], limit=100)
-''')
+""")
     return Built(nb.build(), {DATA: data})

@@ -19,7 +19,7 @@ def build(source: Source) -> Built:
     )
     nb.setup([DATA])
     nb.markdown("## Overview")
-    nb.code('''
+    nb.code("""
 import re
 
 ROUTES = URLS["urls"]
@@ -35,22 +35,25 @@ show(
     ],
     ["what", "count"],
 )
-''')
+""")
     nb.markdown("## By namespace and by include")
-    nb.code('''
+    nb.code("""
 namespaces = Counter(":".join(u.get("namespaces") or []) or "(none)" for u in ROUTES)
 show(namespaces.most_common(), ["namespace", "patterns"])
 includes = Counter((u.get("includes") or ["(root)"])[0] for u in ROUTES)
 show(includes.most_common(), ["first include", "patterns"])
 bar_chart(dict(includes.most_common()), "Patterns per top-level include")
-''')
+""")
     nb.markdown("## Views with the most routes")
-    nb.code('''
+    nb.code("""
 views = Counter(u.get("view") or "?" for u in ROUTES)
 show(views.most_common(20), ["view", "patterns"])
-''')
-    nb.markdown("## Names", "Unnamed routes cannot be reversed; a duplicate name reverses to only one of its routes.")
-    nb.code('''
+""")
+    nb.markdown(
+        "## Names",
+        "Unnamed routes cannot be reversed; a duplicate name reverses to only one of its routes.",
+    )
+    nb.code("""
 show([(u.get("route"), u.get("view")) for u in ROUTES if not u.get("name")], ["unnamed route", "view"])
 qualified = Counter(u.get("qualified_name") for u in ROUTES if u.get("qualified_name"))
 show(
@@ -58,22 +61,22 @@ show(
      for name, n in qualified.items() if n > 1],
     ["duplicate name", "patterns", "routes"],
 )
-''')
+""")
     nb.markdown("## Path converters")
-    nb.code('''
+    nb.code("""
 converters = Counter(
     match or "str"
     for u in ROUTES
     for match in re.findall(r"<(?:(\\w+):)?\\w+>", u.get("route") or "")
 )
 show(converters.most_common(), ["converter", "uses"])
-''')
+""")
     nb.markdown("## All patterns")
-    nb.code('''
+    nb.code("""
 show(
     [(u.get("route"), u.get("qualified_name") or "", u.get("view") or "") for u in ROUTES],
     ["route", "name", "view"],
     limit=200,
 )
-''')
+""")
     return Built(nb.build(), {DATA: data})

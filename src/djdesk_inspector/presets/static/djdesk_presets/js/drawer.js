@@ -227,7 +227,7 @@ class Drawer {
       },
       h("h3", {}, preset.label),
       h("p", {}, preset.description),
-      h("p", { class: "djp-argv" }, h("code", {}, ["manage.py", preset.command, ...preset.fixed_args].join(" ")), " ", preset.docs_url ? h("a", { href: preset.docs_url, target: "_blank", rel: "noopener noreferrer" }, "docs") : null),
+      h("p", { class: "djp-argv" }, h("code", {}, ["manage.py", preset.command, ...preset.fixed_args].join(" ")), " ", /^https?:\/\//.test(preset.docs_url || "") ? h("a", { href: preset.docs_url, target: "_blank", rel: "noopener noreferrer" }, "docs") : null),
       form.render(),
       general,
       h("div", { class: "djp-actions" }, runButton, h("button", { type: "button", onclick: () => this.closeForm() }, "Close")),
