@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "djdesk_inspector",
     "djdesk_inspector.presets",
     "djdesk_inspector.docs",
+    "djdesk_inspector.datalab",
     "djdesk_electron_kit",
     "telemetry",
 ]
@@ -90,3 +91,6 @@ DJDESK_DOCS = {
     "BUNDLE_DIR": str(VAR_DIR / "docs-bundle"),
     "SOURCE_DIR": str(BASE_DIR.parent / "docs"),
 }
+
+# Notebook exports of the sample workspaces, next to the demo's other data.
+DJDESK_DATALAB = {"EXPORT_ROOT": str(VAR_DIR / "datalab-exports")}

@@ -61,6 +61,9 @@ def _resolve(reaper: Reaper) -> Callable[[], object] | None:
         function = import_string(reaper.function)
     except ImportError:
         return None  # that app does not reap (yet)
+    except Exception:
+        logger.exception("Cannot load reaper %s", reaper.function)
+        return None
     return function if callable(function) else None
 
 

@@ -8,6 +8,7 @@ Ids:
   E005  Django < 6.0 and the django-tasks backport is not installed
   E006  a numeric setting is out of range
   W001  DJDESK_INSPECTOR has an unknown key (a typo?)
+  W002  ENV_ALLOWLIST names a variable that is never passed to a child (a secret)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import checks
 
-from djdesk_inspector import compat, conf
+from djdesk_inspector import compat, conf, environment
 from djdesk_inspector.appsettings import Problem, problems
 
 APP = "djdesk_inspector"
@@ -66,6 +67,15 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             messages.append(
                 checks.Error(f"{conf.SETTING}[{key!r}] must be positive.", id=f"{APP}.E006")
             )
+    messages.extend(
+        checks.Warning(
+            f"{conf.SETTING}['ENV_ALLOWLIST'] lists {name!r}, which is never passed to a "
+            "probe or task run: it can carry the host's settings or secrets.",
+            id=f"{APP}.W002",
+        )
+        for name in current.ENV_ALLOWLIST
+        if environment.is_forbidden(name)
+    )
     return messages
 
 

@@ -119,10 +119,13 @@ def create_workspace(launched: Launched, data_dir: Path) -> str:
 
 
 INSERT_INTERRUPTED_WORK = """
+from datetime import timedelta
+
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from djdesk_inspector.compat import TaskResultStatus
 from djdesk_inspector.models import Scan, ScanStatus, Workspace
+from djdesk_inspector.presets.models import RunStatus, TaskRun
 
 workspace = Workspace.objects.create(name="Crashed", project_path="/tmp/crashed-project")
 scan = Scan.objects.create(workspace=workspace, status=ScanStatus.RUNNING, progress=40)
@@ -136,15 +139,29 @@ result = DBTaskResult.objects.create(
     exception_class_path="",
     traceback="",
 )
-print(json.dumps({"scan": scan.pk, "result": str(result.pk)}))
+run = TaskRun.objects.create(
+    preset_key="check",
+    target="host",
+    project_path="/tmp/crashed-project",
+    interpreter="python",
+    argv=["check"],
+    status=RunStatus.RUNNING,
+    runner_pid=DEAD_WORKER,
+    started_at=timezone.now() - timedelta(hours=1),
+    # Old too: a SIGKILLed worker can linger as a zombie where PID 1 reaps nothing.
+    heartbeat_at=timezone.now() - timedelta(hours=1),
+)
+print(json.dumps({"scan": scan.pk, "result": str(result.pk), "run": run.pk}))
 """
 
 READ_STATUSES = """
 from django_tasks_db.models import DBTaskResult
 from djdesk_inspector.models import Scan
+from djdesk_inspector.presets.models import TaskRun
 
 print(json.dumps({
     "scan": Scan.objects.get(pk=IDS["scan"]).status,
+    "run": TaskRun.objects.get(pk=IDS["run"]).status,
     "result": DBTaskResult.objects.get(pk=IDS["result"]).status,
     "error": DBTaskResult.objects.get(pk=IDS["result"]).exception_class_path,
 }))
@@ -163,12 +180,13 @@ def test_after_a_crash_the_next_launch_fails_interrupted_runs(data_dir: Path) ->
     finally:
         crashed.cleanup()
     # What a task run in flight leaves behind: rows still marked running.
-    ids = django_script(data_dir, INSERT_INTERRUPTED_WORK)
+    ids = django_script(data_dir, f"DEAD_WORKER = {pid}\n" + INSERT_INTERRUPTED_WORK)
     relaunched = launch(data_dir)
     try:
         statuses = django_script(data_dir, f"IDS = {ids!r}\n" + READ_STATUSES)
         assert statuses == {
             "scan": "failed",
+            "run": "failed",
             "result": "FAILED",
             "error": "djdesk_electron_kit.reaping.InterruptedRun",
         }

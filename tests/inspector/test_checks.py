@@ -33,6 +33,8 @@ def test_missing_staticfiles_is_e001(settings):
         ({"PROTECTED_PATHS": "/srv"}, "djdesk_inspector.E003"),
         ({"SCAN_TIMOUT": 60}, "djdesk_inspector.W001"),
         ({"SCAN_TIMEOUT": 0}, "djdesk_inspector.E006"),
+        ({"ENV_ALLOWLIST": ["DJANGO_SETTINGS_MODULE"]}, "djdesk_inspector.W002"),
+        ({"ENV_ALLOWLIST": ["DJDESK_TOKEN"]}, "djdesk_inspector.W002"),
     ],
 )
 def test_bad_settings_are_reported(value, expected):

@@ -9,6 +9,7 @@ only replaced by a bundle that launched.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import sys
 import tempfile
@@ -37,6 +38,7 @@ from djdesk_electron_kit.bundle import (
 from djdesk_electron_kit.bundle.errors import BundleError
 from djdesk_electron_kit.bundle.options import BundleOptions
 from djdesk_electron_kit.bundle.progress import Progress, human_size, tree_size
+from djdesk_electron_kit.bundle.staging import Adoption
 
 TOTAL_STEPS = 8
 DOCS_MANIFEST = "bundle.json"
@@ -60,7 +62,13 @@ class _State:
     runtime: runtime.Runtime | None = None
     project_requirements: requirements.RequirementSet | None = None
     resolution: dependencies.Resolution | None = None
-    reused: bool = False
+    adoption: Adoption | None = None
+
+    @property
+    def python_path(self) -> str:
+        """``PYTHONPATH`` of the children: the bundle's, plus site-packages being adopted."""
+        extra = [str(self.adoption.source)] if self.adoption else []
+        return os.pathsep.join([layout.python_path(self.root), *extra])
 
 
 def module_file(module: str, project: Path) -> str | None:
@@ -113,11 +121,11 @@ class Builder:
             self._prune(state)
             data = self._manifest(state)
             self._launch(state, data)
-            stage.commit()
+            stage.commit(state.adoption)
         return BuildResult(
             output=options.output,
             manifest=data,
-            reused_site_packages=state.reused,
+            reused_site_packages=state.adoption is not None,
             warnings=list(self.progress.warnings),
             removed_stale=removed,
         )
@@ -178,10 +186,9 @@ class Builder:
                 options=found.options,
                 on_line=self.echo,
             )
-            reusable = dependencies.reusable(options.output, previous, resolution.key)
-            if reusable is not None:
-                dependencies.copy_reused(options.output, reusable, state.root)
-                how = "reused from the previous bundle"
+            adoption = dependencies.adoptable(options.output, previous, resolution.key)
+            if adoption is not None:
+                how = "taken over from the previous bundle"
             else:
                 dependencies.install(
                     pip,
@@ -194,14 +201,12 @@ class Builder:
                 how = "installed"
             site_packages.mkdir(exist_ok=True)
             kit.install(site_packages)
-            state.project_requirements, state.resolution, state.reused = (
-                found,
-                resolution,
-                reusable is not None,
-            )
-            step.done(
-                f"{len(resolution.packages)} packages {how}, {human_size(tree_size(site_packages))}"
-            )
+            state.project_requirements, state.resolution = found, resolution
+            state.adoption = adoption
+            size = tree_size(site_packages)
+            if adoption is not None:
+                size += sum(int(e.get("size", 0)) for e in adoption.entries.values())
+            step.done(f"{len(resolution.packages)} packages {how}, {human_size(size)}")
 
     def _project(self, state: _State, stage: staging.Stage, settings_file: str | None) -> None:
         options = self.options
@@ -247,7 +252,7 @@ class Builder:
                 python=self._step_python(state),
                 root=state.root,
                 settings_module=self.options.desktop_settings,
-                python_path=layout.python_path(state.root),
+                python_path=state.python_path,
                 on_line=self.echo,
             )
             static = state.root / layout.STATIC
@@ -268,7 +273,7 @@ class Builder:
                 python=self._step_python(state),
                 root=state.root,
                 folders=[state.root / layout.APP, state.root / layout.SITE_PACKAGES],
-                python_path=layout.python_path(state.root),
+                python_path=state.python_path,
                 on_line=self.echo,
             )
             step.done(lines[-1] if lines else "")
@@ -285,6 +290,8 @@ class Builder:
         assert state.project_requirements is not None
         with self.progress.step(f"Writing {layout.MANIFEST}") as step:
             files = manifest.scan(state.root)
+            if state.adoption is not None:
+                files.update(state.adoption.entries)
             data = manifest.build(
                 files,
                 versions={
@@ -307,6 +314,22 @@ class Builder:
             step.done(f"{len(files)} files, {human_size(data['sizes']['total'])}")
         return data
 
+    def _changes(self, state: _State, data: dict[str, Any]) -> list[str]:
+        """What differs from the manifest, in the staging folder and the adopted entries."""
+        adopted = state.adoption.entries if state.adoption else {}
+        expected = {k: v for k, v in data["files"].items() if k not in adopted}
+        issues = verify.differences(expected, manifest.scan(state.root))
+        if state.adoption is not None:
+            found: dict[str, manifest.Entry] = {}
+            for name in state.adoption.names:
+                found.update(
+                    manifest.scan(
+                        state.adoption.source.parent, under=f"{layout.SITE_PACKAGES}/{name}"
+                    )
+                )
+            issues += verify.differences(adopted, found)
+        return issues
+
     def _launch(self, state: _State, data: dict[str, Any]) -> None:
         assert state.runtime is not None
         title = "Launching the bundle"
@@ -321,8 +344,9 @@ class Builder:
                 state.root,
                 python=state.runtime.python,
                 settings_module=self.options.desktop_settings,
+                python_path=state.python_path,
             )
-            issues = verify.problems(state.root, data)
+            issues = self._changes(state, data)
             if issues:
                 raise BundleError(f"launching the bundle changed it: {'; '.join(issues[:3])}")
             step.done(

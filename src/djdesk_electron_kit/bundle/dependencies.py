@@ -10,8 +10,10 @@ targeting another platform.
 
 When the resolution key (pins, artifact hashes, Python minor, platform, pip
 options) equals the previous bundle's, and that bundle's site-packages still
-match its manifest byte for byte, they are copied instead of reinstalled: a
-rebuild with nothing changed skips pip's install entirely.
+match its manifest byte for byte, the new bundle *adopts* them instead of
+reinstalling: the build runs with them on its path, and the final swap moves
+their top-level entries over (:class:`.staging.Adoption`). A rebuild with nothing
+changed neither installs, copies nor deletes thousands of files.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from typing import Any
 
 from djdesk_electron_kit.bundle import child, kit, layout, manifest, platforms
 from djdesk_electron_kit.bundle.errors import BundleError
+from djdesk_electron_kit.bundle.staging import Adoption
 
 RESOLVE_TIMEOUT = 900
 INSTALL_TIMEOUT = 1800
@@ -196,10 +198,12 @@ def install(
     )
 
 
-def reusable(
-    previous_root: Path, previous: dict[str, Any] | None, key: str
-) -> dict[str, manifest.Entry] | None:
-    """The previous bundle's third-party site-packages files, if they can be reused as-is."""
+def adoptable(previous_root: Path, previous: dict[str, Any] | None, key: str) -> Adoption | None:
+    """The previous bundle's third-party site-packages, if the new bundle can take them as-is.
+
+    Only when the resolution key matches, and every file under the entries taken is
+    exactly what the previous manifest lists (nothing missing, changed or extra).
+    """
     if previous is None or (previous.get("dependencies") or {}).get("key") != key:
         return None
     prefix = layout.SITE_PACKAGES + "/"
@@ -208,22 +212,15 @@ def reusable(
         for relative, entry in previous["files"].items()
         if relative.startswith(prefix) and not kit.owns(relative[len(prefix) :])
     }
-    for relative, entry in entries.items():
-        path = previous_root / relative
-        try:
-            if manifest.file_entry(path) != entry:
-                return None
-        except OSError:
-            return None
-    return entries
-
-
-def copy_reused(previous_root: Path, entries: dict[str, manifest.Entry], stage: Path) -> None:
-    for relative, entry in sorted(entries.items()):
-        source, target = previous_root / relative, stage / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if "symlink" in entry:
-            target.symlink_to(entry["symlink"])
-        else:
-            shutil.copyfile(source, target)
-            shutil.copymode(source, target)
+    names = sorted({relative[len(prefix) :].split("/", 1)[0] for relative in entries})
+    found: dict[str, manifest.Entry] = {}
+    try:
+        for name in names:
+            found.update(manifest.scan(previous_root, under=f"{layout.SITE_PACKAGES}/{name}"))
+    except OSError:
+        return None
+    if found != entries:
+        return None
+    return Adoption(
+        source=previous_root / layout.SITE_PACKAGES, names=tuple(names), entries=entries
+    )

@@ -45,6 +45,8 @@ def scan(root: Path, *, under: str = "") -> dict[str, Entry]:
     """Every file below ``root`` (or ``root/under``) but the manifest, by POSIX path."""
     start = root / under if under else root
     files: dict[str, Entry] = {}
+    if start.is_symlink() or start.is_file():
+        return {start.relative_to(root).as_posix(): file_entry(start)}
     if not start.exists():
         return files
     for folder, dirs, names in os.walk(start):

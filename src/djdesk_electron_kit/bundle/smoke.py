@@ -116,14 +116,19 @@ def _stop(proc: subprocess.Popen[bytes]) -> int | None:
 
 
 def check(
-    root: Path, *, python: Path, settings_module: str, timeout: float = READY_TIMEOUT
+    root: Path,
+    *,
+    python: Path,
+    settings_module: str,
+    python_path: str | None = None,
+    timeout: float = READY_TIMEOUT,
 ) -> Smoke:
     """Launch the bundle at ``root`` once; BundleError with one line when it is not healthy."""
     token = secrets.token_urlsafe(32)
     work = Path(tempfile.mkdtemp(prefix="djdesk-bundle-launch-"))
     stderr_file = work / "stderr.log"
     env = child.clean_env(
-        PYTHONPATH=layout.python_path(root),
+        PYTHONPATH=python_path or layout.python_path(root),
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONUNBUFFERED="1",
         **{desktop_runtime.TOKEN_ENV: token},

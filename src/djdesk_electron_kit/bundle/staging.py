@@ -2,16 +2,20 @@
 
 ``.<name>.build-<pid>-<random>``  the bundle being built (removed on any failure)
 ``.<name>.old-<random>``          the previous bundle for the instant of the swap
+``.<name>.adopt-<random>.json``   the journal of a commit that adopts entries of the
+                                  previous bundle's site-packages (:class:`Adoption`)
 
 A failure or SIGINT/SIGTERM removes the staging folder and leaves the previous bundle
 as it was. A build killed outright (SIGKILL, power loss) leaves its staging folder:
-the next build removes it when the pid in its name is gone, and puts back a previous
-bundle that a swap left aside. Siblings of a build still running are left alone.
+the next build removes it when the pid in its name is gone, puts back a previous
+bundle that a swap left aside, and moves adopted entries back where a journal says a
+commit was cut short. Siblings of a build still running are left alone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -19,6 +23,7 @@ import shutil
 import signal
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -30,19 +35,25 @@ from djdesk_inspector.processes import pid_alive
 STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")
 
 
-def _build_prefix(output: Path) -> str:
-    return f".{output.name}.build-"
+@dataclass(frozen=True)
+class Adoption:
+    """Top-level entries of the previous bundle's site-packages the new bundle takes over."""
+
+    source: Path
+    names: tuple[str, ...]
+    # Their files, as the previous manifest lists them (verified before adoption).
+    entries: dict[str, Any] = field(default_factory=dict)
 
 
-def _old_prefix(output: Path) -> str:
-    return f".{output.name}.old-"
+def _prefix(output: Path, kind: str) -> str:
+    return f".{output.name}.{kind}-"
 
 
 def siblings(output: Path) -> list[Path]:
-    """Staging and swap leftovers next to ``output``."""
+    """Staging, swap and journal leftovers next to ``output``."""
     if not output.parent.is_dir():
         return []
-    prefixes = (_build_prefix(output), _old_prefix(output))
+    prefixes = tuple(_prefix(output, kind) for kind in ("build", "old", "adopt"))
     return sorted(p for p in output.parent.iterdir() if p.name.startswith(prefixes))
 
 
@@ -54,25 +65,51 @@ def _remove(path: Path) -> None:
 
 
 def _owner(path: Path, output: Path) -> int | None:
-    match = re.match(r"(\d+)-", path.name[len(_build_prefix(output)) :])
+    match = re.match(r"(\d+)-", path.name[len(_prefix(output, "build")) :])
     return int(match.group(1)) if match else None
 
 
+def _running(path: Path, output: Path) -> bool:
+    owner = _owner(path, output)
+    return owner is not None and owner != os.getpid() and pid_alive(owner)
+
+
+def _move_all(names: tuple[str, ...], source: Path, target: Path) -> None:
+    """Move ``names`` from ``source`` to ``target`` where they are still missing there."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if (source / name).exists() and not (target / name).exists():
+            os.replace(source / name, target / name)
+
+
+def _replay(journal: Path, output: Path) -> None:
+    """Undo what a cut-short adopting commit moved out of the bundle at ``output``."""
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        stage = output.parent / str(data["stage"])
+        names = tuple(str(n) for n in data["names"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if stage.is_dir() and output.is_dir():
+        _move_all(names, stage / layout.SITE_PACKAGES, output / layout.SITE_PACKAGES)
+
+
 def clean_stale(output: Path) -> list[str]:
-    """Remove what killed builds left next to ``output``; returns the names removed."""
+    """Repair and remove what killed builds left next to ``output``; returns names removed."""
     removed: list[str] = []
+    leftovers = siblings(output)
     olds = sorted(
-        (p for p in siblings(output) if p.name.startswith(_old_prefix(output))),
+        (p for p in leftovers if p.name.startswith(_prefix(output, "old"))),
         key=lambda p: p.stat().st_mtime,
     )
     if olds and not output.exists():
         # A swap was cut between its two renames: the newest old tree is the bundle.
         os.replace(olds.pop(), output)
+    for journal in (p for p in leftovers if p.name.startswith(_prefix(output, "adopt"))):
+        _replay(journal, output)
     for path in siblings(output):
-        if path.name.startswith(_build_prefix(output)):
-            owner = _owner(path, output)
-            if owner is not None and owner != os.getpid() and pid_alive(owner):
-                continue  # another build is running
+        if path.name.startswith(_prefix(output, "build")) and _running(path, output):
+            continue
         _remove(path)
         removed.append(path.name)
     return removed
@@ -93,22 +130,31 @@ def check_output(output: Path, project: Path) -> None:
         )
 
 
+def _set_handlers(handler: Any) -> dict[int, Any]:
+    previous: dict[int, Any] = {}
+    for name in STOP_SIGNALS:
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            previous[signum] = signal.signal(signum, handler)
+    return previous
+
+
+def _restore(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+
+
 @contextlib.contextmanager
 def signals_ignored() -> Iterator[None]:
     """Cleanups and the swap must finish even if the user presses Ctrl+C again."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous: dict[int, Any] = {}
-    for name in STOP_SIGNALS:
-        signum = getattr(signal, name, None)
-        if signum is not None:
-            previous[signum] = signal.signal(signum, signal.SIG_IGN)
+    previous = _set_handlers(signal.SIG_IGN)
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        _restore(previous)
 
 
 @contextlib.contextmanager
@@ -121,16 +167,11 @@ def interruptible() -> Iterator[None]:
     def handle(signum: int, frame: FrameType | None) -> None:
         raise BuildInterrupted(f"interrupted by {signal.Signals(signum).name}")
 
-    previous: dict[int, Any] = {}
-    for name in STOP_SIGNALS:
-        signum = getattr(signal, name, None)
-        if signum is not None:
-            previous[signum] = signal.signal(signum, handle)
+    previous = _set_handlers(handle)
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        _restore(previous)
 
 
 class Stage:
@@ -138,9 +179,8 @@ class Stage:
 
     def __init__(self, output: Path) -> None:
         self.output = output.absolute()
-        self.path = (
-            self.output.parent / f"{_build_prefix(self.output)}{os.getpid()}-{secrets.token_hex(4)}"
-        )
+        name = f"{_prefix(self.output, 'build')}{os.getpid()}-{secrets.token_hex(4)}"
+        self.path = self.output.parent / name
         self.committed = False
 
     def __enter__(self) -> Stage:
@@ -153,19 +193,45 @@ class Stage:
             with signals_ignored():
                 _remove(self.path)
 
-    def commit(self) -> None:
-        """Put the staging folder at ``output``; the previous bundle goes only after."""
+    def _journal(self, adoption: Adoption) -> Path:
+        journal = self.output.with_name(
+            f"{_prefix(self.output, 'adopt')}{secrets.token_hex(4)}.json"
+        )
+        journal.write_text(
+            json.dumps({"stage": self.path.name, "names": list(adoption.names)}), encoding="utf-8"
+        )
+        return journal
+
+    def commit(self, adoption: Adoption | None = None) -> None:
+        """Put the staging folder at ``output``; the previous bundle goes only after.
+
+        With an ``adoption``, its entries move from the previous bundle into the new
+        one first; a journal next to the output lets :func:`clean_stale` move them
+        back if the process dies before the swap is complete.
+        """
         with signals_ignored():
+            journal = self._journal(adoption) if adoption else None
+            target = self.path / layout.SITE_PACKAGES
             old: Path | None = None
-            if self.output.exists() or self.output.is_symlink():
-                old = self.output.with_name(f"{_old_prefix(self.output)}{secrets.token_hex(4)}")
-                os.replace(self.output, old)
             try:
+                if adoption is not None:
+                    _move_all(adoption.names, adoption.source, target)
+                if self.output.exists() or self.output.is_symlink():
+                    old = self.output.with_name(
+                        f"{_prefix(self.output, 'old')}{secrets.token_hex(4)}"
+                    )
+                    os.replace(self.output, old)
                 os.replace(self.path, self.output)
             except OSError as exc:
-                if old is not None:
+                if old is not None and not self.output.exists():
                     os.replace(old, self.output)
+                if adoption is not None:
+                    _move_all(adoption.names, target, adoption.source)
+                if journal is not None:
+                    journal.unlink(missing_ok=True)
                 raise BundleError(f"cannot move the new bundle into {self.output}: {exc}") from exc
             self.committed = True
+            if journal is not None:
+                journal.unlink(missing_ok=True)
             if old is not None:
                 _remove(old)

@@ -15,10 +15,8 @@ from djdesk_electron_kit.bundle.errors import BundleError
 SHOWN = 3
 
 
-def problems(root: Path, data: dict[str, Any]) -> list[str]:
-    """Differences between ``root`` and ``data['files']``, one short string each."""
-    expected: dict[str, manifest.Entry] = data["files"]
-    found = manifest.scan(root)
+def differences(expected: dict[str, manifest.Entry], found: dict[str, manifest.Entry]) -> list[str]:
+    """What differs between two ``files`` maps, one short string per path."""
     issues = [f"missing {path}" for path in sorted(expected.keys() - found.keys())]
     issues += [f"unexpected {path}" for path in sorted(found.keys() - expected.keys())]
     issues += [
@@ -27,6 +25,11 @@ def problems(root: Path, data: dict[str, Any]) -> list[str]:
         if expected[path] != found[path]
     ]
     return issues
+
+
+def problems(root: Path, data: dict[str, Any]) -> list[str]:
+    """Differences between ``root`` and ``data['files']``."""
+    return differences(data["files"], manifest.scan(root))
 
 
 def verify(root: Path) -> int:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from djdesk_inspector.datalab.registry import Source
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+SETUP_TAG = "djdesk-setup"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
 
 SETUP = '''\
@@ -142,13 +143,18 @@ class Notebook:
     def markdown(self, *paragraphs: str) -> None:
         self.cells.append(v4.new_markdown_cell("\n\n".join(paragraphs), id=self._next_id()))
 
-    def code(self, source: str) -> None:
-        self.cells.append(v4.new_code_cell(source.strip("\n"), id=self._next_id()))
+    def code(self, source: str, **metadata: object) -> None:
+        cell = v4.new_code_cell(source.strip("\n"), id=self._next_id(), metadata=metadata)
+        self.cells.append(cell)
 
     def setup(self, files: Iterable[str]) -> None:
-        """The setup cell, then one variable per data file (``schema.json`` -> ``SCHEMA``)."""
+        """The setup cell, then one variable per data file (``schema.json`` -> ``SCHEMA``).
+
+        Tagged ``djdesk-setup`` and marked ``source_hidden``, so the preview and
+        JupyterLab fold it away.
+        """
         loads = "\n".join(f"{_variable(name)} = load({name!r})" for name in files)
-        self.code(SETUP + "\n\n" + loads)
+        self.code(SETUP + "\n\n" + loads, tags=[SETUP_TAG], jupyter={"source_hidden": True})
 
     def _next_id(self) -> str:
         # Stable ids: the same snapshot always gives the same notebook.
