@@ -68,7 +68,9 @@ def main() -> None:
             for template in registry.all_templates():
                 seconds = []
                 for _ in range(RUNS):
-                    export, took = timed(lambda t=template: exports.request_export(workspace, t.slug))
+                    export, took = timed(
+                        lambda t=template: exports.request_export(workspace, t.slug)
+                    )
                     assert export.status == "succeeded", export.error
                     seconds.append(took)
                 last[template.slug] = export
@@ -105,8 +107,12 @@ def main() -> None:
             json.dumps(
                 {
                     "benchmark": "datalab",
-                    "project": {"apps": 30, "models_per_app": 10, "migrations_per_app": 3,
-                                "models": len(document["models"])},  # fmt: skip
+                    "project": {
+                        "apps": 30,
+                        "models_per_app": 10,
+                        "migrations_per_app": 3,
+                        "models": len(document["models"]),
+                    },
                     "static_scan_s": round(scan_s, 3),
                     "runs_per_template": RUNS,
                     "targets": {"export_without_execution_s": f"<= {TARGET_S}"},

@@ -32,7 +32,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test.testcases import LiveServerThread  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from djdesk_inspector.inspection import insights, samples, static  # noqa: E402
+from djdesk_inspector.inspection import samples, static  # noqa: E402
 from djdesk_inspector.models import Snapshot, Workspace  # noqa: E402
 
 RUNS = 5
@@ -45,9 +45,7 @@ def main() -> None:
     samples.write_project(project, apps=30, models_per_app=10, migrations_per_app=3)
     document = static.scan(project)
     workspace = Workspace.objects.create(name="big", project_path=str(project))
-    Snapshot.objects.create(
-        workspace=workspace, mode="static", data=document, summary=insights.summarize(document)
-    )
+    Snapshot.for_document(workspace, document).save()
     server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
     server.daemon = True
     server.start()

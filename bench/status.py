@@ -28,7 +28,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from djdesk_inspector.inspection import engine, insights, samples  # noqa: E402
+from djdesk_inspector.inspection import engine, samples  # noqa: E402
 from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace  # noqa: E402
 
 RUNS = 300
@@ -64,15 +64,7 @@ def scenario(client: Client, rows: int, document: dict) -> dict:
     scans = Scan.objects.bulk_create(
         [Scan(workspace=workspace, status=ScanStatus.SUCCEEDED, progress=100) for _ in range(rows)]
     )
-    summary = insights.summarize(document)
-    Snapshot.objects.bulk_create(
-        [
-            Snapshot(
-                workspace=workspace, scan=s, mode=document["mode"], data=document, summary=summary
-            )
-            for s in scans
-        ]
-    )
+    Snapshot.objects.bulk_create([Snapshot.for_document(workspace, document, s) for s in scans])
     url = f"/djdesk/api/workspaces/{workspace.slug}/status/"
     queries: list[str] = []
 

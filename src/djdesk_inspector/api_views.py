@@ -5,16 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 
-
-from djdesk_inspector import openapi, status
+from djdesk_inspector import status
 from djdesk_inspector.forms import WorkspaceForm
 from djdesk_inspector.jsonapi import ApiError, api, not_found, read_json
 from djdesk_inspector.models import Snapshot, Workspace
-
-
-@api("GET")
-def openapi_document(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(openapi.document())
 
 
 @api("GET", "POST")
@@ -84,10 +78,3 @@ def workspace_detail(request: HttpRequest, slug: str) -> HttpResponse:
         workspace.delete()
         return HttpResponse(status=204)
     return JsonResponse(status.workspace_json(workspace))
-
-
-@api("GET", "POST", "PUT", "PATCH", "DELETE")
-def unknown_endpoint(request: HttpRequest, rest: str) -> JsonResponse:
-    raise not_found("endpoint")
-
-

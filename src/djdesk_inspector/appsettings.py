@@ -26,7 +26,7 @@ class Problem:
     message: str
 
 
-def typed(default: Any, *types: type, help: str = "") -> Any:  # noqa: A002
+def typed(default: Any, *types: type, help: str = "") -> Any:
     """Declare a setting with the types it accepts (defaults to the default's type)."""
     accepted = types or (type(default),)
     if isinstance(default, (list, dict, tuple)):

@@ -141,6 +141,10 @@ class Snapshot(models.Model):
     summary = models.JSONField(
         default=dict, help_text=_("Counts used for insights and deltas, so history stays cheap.")
     )
+    view = models.JSONField(
+        default=dict,
+        help_text=_("The dashboard's projection of data, so polls never decode the whole document."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -149,3 +153,21 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workspace} snapshot #{self.pk} ({self.mode})"
+
+    @classmethod
+    def for_document(
+        cls, workspace: Workspace, document: dict[str, Any], scan: Scan | None = None
+    ) -> Snapshot:
+        """An unsaved snapshot with its summary and view derived from ``document``."""
+        from djdesk_inspector import projection
+        from djdesk_inspector.inspection import insights
+
+        return cls(
+            workspace=workspace,
+            scan=scan,
+            mode=document["mode"],
+            probe_version=document.get("probe_version") or 0,
+            data=document,
+            summary=insights.summarize(document),
+            view=projection.project(document),
+        )

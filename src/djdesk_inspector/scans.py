@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from djdesk_inspector import conf
-from djdesk_inspector.inspection import engine, insights
+from djdesk_inspector.inspection import engine
 from djdesk_inspector.inspection.errors import ScanError
 from djdesk_inspector.models import Scan, ScanKind, ScanStatus, Snapshot, Workspace
 from djdesk_inspector.redaction import redact
@@ -129,14 +129,8 @@ def execute(scan_id: int) -> dict[str, Any]:
         )
         progress(97, "Saving the snapshot")
         with transaction.atomic():
-            snapshot = Snapshot.objects.create(
-                workspace=workspace,
-                scan=scan,
-                mode=document["mode"],
-                probe_version=document.get("probe_version") or 0,
-                data=document,
-                summary=insights.summarize(document),
-            )
+            snapshot = Snapshot.for_document(workspace, document, scan=scan)
+            snapshot.save()
             mode = "static fallback" if document.get("fallback_reason") else document["mode"]
             Scan.objects.filter(pk=scan_id).update(
                 status=ScanStatus.SUCCEEDED,

@@ -16,13 +16,14 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.module_loading import import_string
 
-from djdesk_inspector import conf
-from djdesk_inspector.inspection import insights, schema_graph
+from djdesk_inspector import conf, projection
+from djdesk_inspector.inspection import insights
 from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace
 from djdesk_inspector.mounts import installed_label
 
-SNAPSHOT_SECTIONS = ("apps", "checks", "urls", "settings")
-NODE_FLAGS = ("abstract", "proxy", "swapped", "external")
+EMPTY_VIEW = {"schema": {"nodes": [], "edges": []}, "migrations": None} | {
+    key: None for key in projection.COPIED_SECTIONS
+}
 
 
 @dataclass(frozen=True)
@@ -68,54 +69,18 @@ def scan_json(scan: Scan) -> dict[str, Any]:
     }
 
 
-def compact_schema(graph: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The graph as polled: app and name are derivable from the label, flags only when set."""
-    nodes = [
-        {"id": n["id"], "fields": n["fields"]} | {f: n[f] for f in NODE_FLAGS if n.get(f)}
-        for n in graph["nodes"]
-    ]
-    edges = [{k: v for k, v in e.items() if v is not None} for e in graph["edges"]]
-    return {"nodes": nodes, "edges": edges}
-
-
-def compact_migrations(migrations: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Per-app counts for the panel; the full graph stays in the snapshot."""
-    if not migrations:
-        return migrations
-    apps = {
-        label: {
-            "total": len(info.get("nodes") or []),
-            "applied": sum(1 for n in info.get("nodes") or [] if n.get("applied")),
-            "leaves": info.get("leaves") or [],
-            "conflict": bool(info.get("conflict")),
-        }
-        for label, info in (migrations.get("apps") or {}).items()
-    }
-    keep = ("db_reachable", "db_error", "unapplied", "conflicts", "missing")
-    return {"apps": apps} | {key: migrations.get(key) for key in keep}
-
-
 def snapshot_sections(snapshot: Snapshot | None) -> dict[str, Any]:
     if snapshot is None:
-        return {"snapshot": None, "schema": {"nodes": [], "edges": []}, "migrations": None} | {
-            key: None for key in SNAPSHOT_SECTIONS
-        }
-    data = snapshot.data
-    return {
-        "snapshot": {
-            "id": snapshot.pk,
-            "mode": snapshot.mode,
-            "probe_version": snapshot.probe_version,
-            "created_at": snapshot.created_at,
-            "python": data.get("python"),
-            "django": data.get("django"),
-            "settings_module": data.get("settings_module"),
-            "fallback_reason": data.get("fallback_reason"),
-            "unknown": data.get("unknown") or [],
-        },
-        "schema": compact_schema(schema_graph.graph(data)),
-        "migrations": compact_migrations(data.get("migrations")),
-        **{key: data.get(key) for key in SNAPSHOT_SECTIONS},
+        return {"snapshot": None, **EMPTY_VIEW}
+    view = snapshot.view or projection.project(snapshot.data)
+    meta = {
+        "id": snapshot.pk,
+        "mode": snapshot.mode,
+        "probe_version": snapshot.probe_version,
+        "created_at": snapshot.created_at,
+    }
+    return {"snapshot": meta | view.get("meta", {})} | {
+        key: view.get(key) for key in EMPTY_VIEW
     }
 
 
@@ -135,7 +100,7 @@ def build(workspace: Workspace) -> dict[str, Any]:
     limit = conf.get().HISTORY_LIMIT
     latest, previous_summary = None, None
     snapshots = Snapshot.objects.filter(workspace=workspace).order_by("-id")
-    latest = snapshots.first()
+    latest = snapshots.defer("data").first()
     if latest is not None:
         previous = snapshots.filter(id__lt=latest.pk).only("summary").first()
         previous_summary = previous.summary if previous else None

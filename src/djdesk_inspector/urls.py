@@ -2,12 +2,12 @@
 
 from django.urls import include, path
 
-from djdesk_inspector import api_views
+from djdesk_inspector import api_root
 from djdesk_inspector.mounts import installed_mounts
 
 urlpatterns = [
-    path("api/openapi.json", api_views.openapi_document, name="djdesk-openapi"),
+    path("api/openapi.json", api_root.openapi_document, name="djdesk-openapi"),
     *(path(mount.prefix, include(mount.urlconf)) for mount in installed_mounts()),
     # Last: any other api/ path is a JSON 404, never an HTML page.
-    path("api/<path:rest>", api_views.unknown_endpoint, name="djdesk-api-unknown"),
+    path("api/<path:rest>", api_root.unknown_endpoint, name="djdesk-api-unknown"),
 ]

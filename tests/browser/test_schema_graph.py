@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from djdesk_inspector.inspection import insights, samples, schema_graph, static
+from djdesk_inspector.inspection import samples, schema_graph, static
 from djdesk_inspector.models import Snapshot, Workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,9 +15,7 @@ def scanned(tmp_path):
     samples.write_project(root, apps=["fleet", "crew"], models_per_app=3, migrations_per_app=1)
     document = static.scan(root)
     workspace = Workspace.objects.create(name="Proj", project_path=str(root))
-    Snapshot.objects.create(
-        workspace=workspace, mode="static", data=document, summary=insights.summarize(document)
-    )
+    Snapshot.for_document(workspace, document).save()
     return workspace, document
 
 

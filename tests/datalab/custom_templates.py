@@ -47,7 +47,7 @@ def build_scripted(source: Source) -> Built:
     return _notebook(
         source,
         "scripted",
-        "display(HTML('<p id=\"inert\">inert</p><script>document.title = \"pwned\"</script>'))",
+        'display(HTML(\'<p id="inert">inert</p><script>document.title = "pwned"</script>\'))',
     )
 
 

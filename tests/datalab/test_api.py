@@ -230,8 +230,12 @@ def test_the_status_section_is_capped_by_history_limit(client, fleet, settings):
     assert [e["version"] for e in payload["exports"]["exports"]] == [3, 2]
 
 
-def test_failed_exports_show_their_error_and_can_be_deleted(client, fleet, export_root, monkeypatch):
-    monkeypatch.setattr(storage, "publish", lambda *a, **k: (_ for _ in ()).throw(storage.PublishError("disk full")))
+def test_failed_exports_show_their_error_and_can_be_deleted(
+    client, fleet, export_root, monkeypatch
+):
+    monkeypatch.setattr(
+        storage, "publish", lambda *a, **k: (_ for _ in ()).throw(storage.PublishError("disk full"))
+    )
     created = post(client, exports_url(fleet), {"template": "url-map"}).json()
     assert created["status"] == "failed"
     assert created["error"] == "disk full"

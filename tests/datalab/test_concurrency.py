@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -80,8 +79,18 @@ def test_exports_run_in_database_workers_at_the_same_time(fleet, export_root, se
             log = (tmp_path / f"worker-{index}.log").open("wb")
             workers.append(
                 processes.start(
-                    [sys.executable, "-m", "django", "db_worker", "--interval", "0.1",
-                     "--no-startup-delay", "--no-reload", "--worker-id", f"datalab-{index}"],
+                    [
+                        sys.executable,
+                        "-m",
+                        "django",
+                        "db_worker",
+                        "--interval",
+                        "0.1",
+                        "--no-startup-delay",
+                        "--no-reload",
+                        "--worker-id",
+                        f"datalab-{index}",
+                    ],
                     cwd=REPO,
                     env=env,
                     stdout=log,

@@ -80,7 +80,13 @@ def test_a_failing_cell_keeps_the_export_and_says_why(fleet, export_root):
     assert export.execution == Execution.FAILED
     assert "ValueError: cell bug" in export.execution_note
     notebook = executed_notebook(export_root, fleet, export)
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    errors = [
+        o
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
     assert errors and errors[0].ename == "ValueError"
 
 

@@ -7,7 +7,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from djdesk_inspector.datalab import exports, storage
@@ -83,7 +84,9 @@ def test_an_export_of_another_workspace_is_404(client, published, make_workspace
     assert_404(client, f"{base(other)}{export.key}/notebook.ipynb")
 
 
-def test_an_export_folder_symlinked_out_of_the_root_is_404(client, published, export_root, tmp_path):
+def test_an_export_folder_symlinked_out_of_the_root_is_404(
+    client, published, export_root, tmp_path
+):
     workspace, export = published
     folder = export_root / workspace.slug / export.key
     outside = tmp_path / "outside"
@@ -95,7 +98,9 @@ def test_an_export_folder_symlinked_out_of_the_root_is_404(client, published, ex
 
 def test_a_notebook_symlinked_out_of_the_root_is_404(client, published, export_root, tmp_path):
     workspace, export = published
-    notebook = export_root / workspace.slug / export.key / exports.notebook_name(export, workspace.slug)
+    notebook = (
+        export_root / workspace.slug / export.key / exports.notebook_name(export, workspace.slug)
+    )
     secret = tmp_path / "secret.ipynb"
     notebook.rename(secret)
     notebook.symlink_to(secret)
@@ -149,7 +154,8 @@ def test_delete_never_follows_a_symlink_out(client, published, export_root, tmp_
 
 
 @pytest.mark.parametrize(
-    "name", ["", ".", "..", "../x", "a/b", "a\\b", ".hidden", "x\x00y", "/etc/passwd", "C:x", "a..b"]
+    "name",
+    ["", ".", "..", "../x", "a/b", "a\\b", ".hidden", "x\x00y", "/etc/passwd", "C:x", "a..b"],
 )
 def test_locate_refuses_bad_file_names(published, name):
     workspace, export = published
@@ -157,7 +163,9 @@ def test_locate_refuses_bad_file_names(published, name):
         storage.locate(workspace.slug, export.key, name)
 
 
-@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(slug=st.text(max_size=40), export_id=st.text(max_size=40), name=st.text(max_size=40))
 def test_locate_never_answers_outside_the_root(published, export_root, slug, export_id, name):
     try:

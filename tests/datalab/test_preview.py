@@ -22,11 +22,16 @@ def hostile_notebook():
             v4.new_code_cell(
                 "show()",
                 outputs=[
-                    v4.new_output("display_data", data={"text/html": HOSTILE_HTML, "text/plain": "plain twin"}),
+                    v4.new_output(
+                        "display_data", data={"text/html": HOSTILE_HTML, "text/plain": "plain twin"}
+                    ),
                     v4.new_output("display_data", data={"application/javascript": "alert(4)"}),
                     v4.new_output("stream", name="stdout", text="<i>printed</i>"),
                     v4.new_output(
-                        "error", ename="ValueError", evalue="bad", traceback=["\x1b[31mValueError\x1b[0m: bad"]
+                        "error",
+                        ename="ValueError",
+                        evalue="bad",
+                        traceback=["\x1b[31mValueError\x1b[0m: bad"],
                     ),
                 ],
             ),
@@ -76,7 +81,9 @@ def test_renders_are_cached_per_file_version(tmp_path, monkeypatch):
     path.write_text(json.dumps(v4.new_notebook(cells=[v4.new_markdown_cell("one")])))
     calls = []
     real = preview.render_notebook
-    monkeypatch.setattr(preview, "render_notebook", lambda nb, title: calls.append(1) or real(nb, title))
+    monkeypatch.setattr(
+        preview, "render_notebook", lambda nb, title: calls.append(1) or real(nb, title)
+    )
     first = preview.render(path, "n")
     assert preview.render(path, "n") is first
     assert len(calls) == 1

@@ -79,7 +79,10 @@ def test_static_snapshots_say_what_is_unknown(demo_documents):
 
 
 def test_snapshot_text_cannot_inject_markup_into_markdown(demo_documents):
-    document = {**demo_documents["polls-mini"]["static"], "fallback_reason": "<img src=x onerror=alert(1)>"}
+    document = {
+        **demo_documents["polls-mini"]["static"],
+        "fallback_reason": "<img src=x onerror=alert(1)>",
+    }
     built = registry.get("schema-audit").load_builder()(
         source_for(document, name="<script>alert(1)</script> *bold*")
     )
@@ -113,11 +116,21 @@ def test_exports_are_versioned_and_never_overwritten(fleet, export_root):
     assert (first.version, second.version, other.version) == (1, 2, 1)
     assert first.key != second.key
     for export in (first, second):
-        assert (export_root / fleet.slug / export.key / f"fleet-ops-url-map-v{export.version}.ipynb").is_file()
+        assert (
+            export_root / fleet.slug / export.key / f"fleet-ops-url-map-v{export.version}.ipynb"
+        ).is_file()
 
 
-def test_publishing_onto_an_existing_folder_fails_instead_of_overwriting(fleet, export_root, settings):
-    settings.TASKS = {"default": {"BACKEND": settings.TASKS["default"]["BACKEND"].replace("immediate.ImmediateBackend", "dummy.DummyBackend")}}
+def test_publishing_onto_an_existing_folder_fails_instead_of_overwriting(
+    fleet, export_root, settings
+):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": settings.TASKS["default"]["BACKEND"].replace(
+                "immediate.ImmediateBackend", "dummy.DummyBackend"
+            )
+        }
+    }
     export = exports.request_export(fleet, "url-map")
     squatter = export_root / fleet.slug / export.key
     squatter.mkdir(parents=True)
@@ -142,9 +155,15 @@ def test_log_study_reads_the_workspace_task_logs(fleet, export_root):
         duration_ms=1500,
         line_count=3,
     )
-    TaskRun.objects.create(preset_key="check", target="workspace:someone-else", project_path="/p", interpreter="/py")
+    TaskRun.objects.create(
+        preset_key="check", target="workspace:someone-else", project_path="/p", interpreter="/py"
+    )
     for seq, (stream, text) in enumerate(
-        [(Stream.STDOUT, "System check identified 1 issue"), (Stream.STDERR, "ERROR: boom 12"), (Stream.STDERR, "ERROR: boom 13")],
+        [
+            (Stream.STDOUT, "System check identified 1 issue"),
+            (Stream.STDERR, "ERROR: boom 12"),
+            (Stream.STDERR, "ERROR: boom 13"),
+        ],
         start=1,
     ):
         TaskRunLogLine.objects.create(run=run, seq=seq, stream=stream, text=text, t_ms=seq)
@@ -171,7 +190,10 @@ def test_log_study_is_unavailable_without_the_presets_app(fleet, monkeypatch):
 
 
 def test_project_templates_come_from_the_setting(fleet, settings, export_root):
-    settings.DJDESK_DATALAB = {**settings.DJDESK_DATALAB, "TEMPLATES": ["tests.datalab.custom_templates.MODEL_NAMES"]}
+    settings.DJDESK_DATALAB = {
+        **settings.DJDESK_DATALAB,
+        "TEMPLATES": ["tests.datalab.custom_templates.MODEL_NAMES"],
+    }
     assert registry.all_templates()[-1].slug == "model-names"
     export = exports.request_export(fleet, "model-names")
     assert export.status == ExportStatus.SUCCEEDED, export.error
@@ -179,7 +201,10 @@ def test_project_templates_come_from_the_setting(fleet, settings, export_root):
 
 
 def test_a_broken_project_builder_fails_the_export_not_the_worker(fleet, settings, export_root):
-    settings.DJDESK_DATALAB = {**settings.DJDESK_DATALAB, "TEMPLATES": ["tests.datalab.custom_templates.BROKEN"]}
+    settings.DJDESK_DATALAB = {
+        **settings.DJDESK_DATALAB,
+        "TEMPLATES": ["tests.datalab.custom_templates.BROKEN"],
+    }
     export = exports.request_export(fleet, "broken")
     assert export.status == ExportStatus.FAILED
     assert "could not be built: RuntimeError: builder bug" in export.error

@@ -21,20 +21,12 @@ def document(tmp_path_factory):
 
 
 def make_history(workspace: Workspace, rows: int, document: dict) -> None:
-    from djdesk_inspector.inspection import insights
-
     scans = Scan.objects.bulk_create(
         [Scan(workspace=workspace, status=ScanStatus.SUCCEEDED, progress=100) for _ in range(rows)]
     )
     Snapshot.objects.bulk_create(
         [
-            Snapshot(
-                workspace=workspace,
-                scan=scan,
-                mode="static",
-                data=document,
-                summary=insights.summarize(document),
-            )
+            Snapshot.for_document(workspace, document, scan=scan)
             for scan in scans
         ]
     )

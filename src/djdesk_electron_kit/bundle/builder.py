@@ -106,6 +106,8 @@ class Builder:
         staging.check_output(options.output, options.project_dir)
         settings_file = module_file(options.desktop_settings, options.project_dir)
         removed = staging.clean_stale(options.output)
+        if removed:
+            self.progress.info(f"Removed what an interrupted build left: {', '.join(removed)}")
         previous = manifest.read(options.output) if options.output.is_dir() else None
         with (
             staging.interruptible(),

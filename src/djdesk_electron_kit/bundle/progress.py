@@ -59,6 +59,9 @@ class Progress:
         self.current = 0
         self.warnings: list[str] = []
 
+    def info(self, message: str) -> None:
+        self._write(message)
+
     def warning(self, message: str) -> None:
         self.warnings.append(message)
         self._warn(f"      warning: {message}")

@@ -136,7 +136,7 @@ export const SECTIONS = {
     if (!section || !section.installed) return emptyState("Install djdesk_presets to run vetted management commands.");
     const runs = section.runs || [];
     if (!runs.length) return emptyState("No task has run yet.");
-    return h("ul", { class: "runs" }, runs.map((run) => h("li", { class: `run status-${run.status}` }, h("span", { class: "status" }, run.status), ` ${run.preset_label || run.preset} `, run.progress !== undefined ? h("progress", { max: 100, value: run.progress }) : null)));
+    return h("ul", { class: "runs" }, runs.map((run) => h("li", { class: `run status-${run.status}` }, h("span", { class: "status" }, run.status), ` ${run.preset_label || run.preset} `, run.status === "running" || run.status === "requested" ? h("progress", { max: 100, value: run.progress ?? 0 }) : null)));
   },
 
   docs(section) {

@@ -1,7 +1,8 @@
 // The exports panel: pick a template, export, watch status, preview in a sandboxed
 // iframe, download, delete. Mounts on every [data-djdesk-datalab] element. With
-// data-poll="self" it polls its own list; inside the dashboard (data-poll="dashboard")
-// the status poller re-renders the list and the panel only asks it to poll now.
+// data-poll="self" it polls its own list. Inside the inspector dashboard
+// (data-poll="dashboard") it adds renderExports to the dashboard's SECTIONS, so the
+// status poller re-renders the list, and only asks that poller to poll now.
 import { h } from "../../djdesk_inspector/js/dom.js";
 import { ACTIVE, renderExports } from "./exports.js";
 
@@ -55,6 +56,15 @@ class Panel {
     this.root.addEventListener("click", (event) => this.onClick(event));
     await this.loadTemplates();
     if (this.selfPolling) await this.refresh();
+    else await this.joinDashboard();
+  }
+
+  async joinDashboard() {
+    // Loaded on demand: the standalone page never pulls in the dashboard's modules.
+    const { SECTIONS } = await import("../../djdesk_inspector/js/sections.js");
+    SECTIONS.exports ??= renderExports;
+    const initial = document.getElementById("djdesk-initial-status");
+    if (initial) this.list.replaceChildren(renderExports(JSON.parse(initial.textContent).exports));
   }
 
   async loadTemplates() {
