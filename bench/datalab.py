@@ -34,7 +34,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from djdesk_inspector.datalab import exports, preview, registry  # noqa: E402
-from djdesk_inspector.inspection import insights, samples, static  # noqa: E402
+from djdesk_inspector.inspection import samples, static  # noqa: E402
 from djdesk_inspector.models import Snapshot, Workspace  # noqa: E402
 
 RUNS = 5
@@ -55,12 +55,7 @@ def main() -> None:
         samples.write_project(project, apps=30, models_per_app=10, migrations_per_app=3)
         document, scan_s = timed(lambda: static.scan(project))
         workspace = Workspace.objects.create(name="Bench 300", project_path=str(project))
-        Snapshot.objects.create(
-            workspace=workspace,
-            mode=document["mode"],
-            data=document,
-            summary=insights.summarize(document),
-        )
+        Snapshot.for_document(workspace, document).save()
         settings = {"EXPORT_ROOT": str(work / "exports"), "EXECUTE": False}
         results = []
         last = {}

@@ -15,7 +15,7 @@ author = "djdesk contributors"
 copyright = "djdesk contributors"
 version = release = __version__
 
-extensions = ["djdesk_settings"]
+extensions = ["djdesk_settings", "djdesk_openapi"]
 exclude_patterns = ["_build", "requirements.txt"]
 nitpicky = True
 

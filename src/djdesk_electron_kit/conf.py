@@ -62,6 +62,12 @@ class DesktopSettings:
         "DatabaseBackend.",
     )
     WORKER_QUEUES: str = typed("*", str, help="``db_worker --queue-name`` ('*': every queue).")
+    WORKER_POLL_INTERVAL: float = typed(
+        0.1,
+        float,
+        help="Seconds between the worker's queue polls (``db_worker --interval``); short, "
+        "so a run's first log line shows within a few hundred milliseconds.",
+    )
     WORKER_STOP_TIMEOUT: float = typed(
         10.0, float, help="Seconds the worker gets to finish its task at shutdown."
     )
@@ -80,6 +86,7 @@ POSITIVE = (
     "BUSY_TIMEOUT",
     "LOG_MAX_BYTES",
     "THREADS",
+    "WORKER_POLL_INTERVAL",
     "WORKER_STOP_TIMEOUT",
     "WORKER_MAX_FAILURES",
     "WORKER_BACKOFF_MAX",

@@ -27,6 +27,7 @@ class Reaper:
 REAPERS: tuple[Reaper, ...] = (
     Reaper("djdesk_inspector", "djdesk_inspector.scans.reap_stale_scans"),
     Reaper("djdesk_presets", "djdesk_inspector.presets.runs.reap_stale_runs"),
+    Reaper("djdesk_datalab", "djdesk_inspector.datalab.exports.reap_stale_exports"),
     Reaper("django_tasks_database", "djdesk_electron_kit.reaping.reap_task_results"),
 )
 

@@ -64,6 +64,8 @@ def worker_spec(
         "--no-startup-delay",
         "--queue-name",
         options.WORKER_QUEUES,
+        "--interval",
+        str(options.WORKER_POLL_INTERVAL),
     )
     env = {key: value for key, value in os.environ.items() if key != runtime.TOKEN_ENV}
     env.update(

@@ -154,6 +154,13 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.workspace} snapshot #{self.pk} ({self.mode})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.data and not self.view:
+            from djdesk_inspector import projection
+
+            self.view = projection.project(self.data)
+        super().save(*args, **kwargs)
+
     @classmethod
     def for_document(
         cls, workspace: Workspace, document: dict[str, Any], scan: Scan | None = None

@@ -70,7 +70,9 @@ def build(
         "--output", str(output), "--runtime", runtime, *args, python=python, project=project
     )
     if check and done.returncode != 0:
-        raise AssertionError(f"djdesk_bundle failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        raise AssertionError(
+            f"djdesk_bundle failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        )
     return done
 
 
@@ -118,7 +120,9 @@ def _read_ready(proc: subprocess.Popen[bytes]) -> Ready:
 
 
 @contextlib.contextmanager
-def launch(bundle: Path, data_dir: Path, settings: str = EXAMPLE_DESKTOP_SETTINGS) -> Iterator[Launched]:
+def launch(
+    bundle: Path, data_dir: Path, settings: str = EXAMPLE_DESKTOP_SETTINGS
+) -> Iterator[Launched]:
     """Start the bundle like the shell; stop it by closing stdin, and insist on exit 0."""
     token = secrets.token_urlsafe(32)
     env = base_env(

@@ -13,7 +13,9 @@ from tests.bundle import running
 pytestmark = pytest.mark.slow
 
 
-def test_moved_bundle_launches_and_serves_the_dashboard(example_bundle: Path, tmp_path: Path) -> None:
+def test_moved_bundle_launches_and_serves_the_dashboard(
+    example_bundle: Path, tmp_path: Path
+) -> None:
     moved = tmp_path / "somewhere" / "else" / "django-bundle"
     moved.parent.mkdir(parents=True)
     shutil.move(example_bundle, moved)

@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 
-from djdesk_inspector.inspection import engine, insights, samples
+from djdesk_inspector import compat
+from djdesk_inspector.inspection import engine, samples
 
 DEMO_COMMAND = (
     Path(__file__).resolve().parents[2]
     / "example_project/telemetry/management/commands/djdesk_demo.py"
 )
+DUMMY_BACKEND = compat.IMMEDIATE_BACKEND.replace("immediate.ImmediateBackend", "dummy.DummyBackend")
 TEMPLATES = ("schema-audit", "migrations-review", "checks-report", "url-map", "log-study")
 
 
@@ -53,6 +55,12 @@ def _datalab_settings(settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture
+def queued_only(settings) -> None:
+    """Exports are stored and enqueued, never run: the test decides when."""
+    settings.TASKS = {"default": {"BACKEND": DUMMY_BACKEND}}
+
+
+@pytest.fixture
 def export_root(settings) -> Path:
     return Path(settings.DJDESK_DATALAB["EXPORT_ROOT"])
 
@@ -66,12 +74,7 @@ def make_workspace(db, tmp_path: Path) -> Any:
         workspace = Workspace.objects.create(
             name=name, project_path=str(tmp_path / f"project-{Workspace.objects.count()}")
         )
-        Snapshot.objects.create(
-            workspace=workspace,
-            mode=document["mode"],
-            data=document,
-            summary=insights.summarize(document),
-        )
+        Snapshot.for_document(workspace, document).save()
         return workspace
 
     return make

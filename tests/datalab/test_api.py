@@ -10,7 +10,6 @@ import nbformat
 import pytest
 from django.test import Client
 
-from djdesk_inspector import compat
 from djdesk_inspector.datalab import exports, preview, storage
 from djdesk_inspector.datalab.models import Export, ExportStatus
 from djdesk_inspector.models import Workspace
@@ -18,7 +17,6 @@ from djdesk_inspector.models import Workspace
 pytestmark = pytest.mark.django_db
 
 TEMPLATES_URL = "/djdesk/api/datalab/templates/"
-DUMMY_BACKEND = compat.IMMEDIATE_BACKEND.replace("immediate.ImmediateBackend", "dummy.DummyBackend")
 
 
 def exports_url(workspace: Workspace) -> str:
@@ -27,12 +25,6 @@ def exports_url(workspace: Workspace) -> str:
 
 def post(client, url: str, body) -> object:
     return client.post(url, json.dumps(body), content_type="application/json")
-
-
-@pytest.fixture
-def queued_only(settings) -> None:
-    """Exports are stored and enqueued, never run: the test decides when."""
-    settings.TASKS = {"default": {"BACKEND": DUMMY_BACKEND}}
 
 
 def test_templates_list_says_what_each_does(client):

@@ -88,16 +88,19 @@ def test_scripts_in_outputs_never_run_in_the_preview(panel):
     assert page.js_errors and all(CSP_BLOCKED in error for error in page.js_errors)
 
 
-def test_inside_the_dashboard_the_status_poller_renders_the_list(page, live_server, fleet, settings):
+def test_inside_the_dashboard_the_status_poller_renders_the_list(
+    page, live_server, fleet, settings
+):
     settings.ROOT_URLCONF = "tests.datalab.dashboard_urls"
     exports.request_export(fleet, "checks-report")
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     page.goto(f"{live_server.url}/stand-in/{fleet.slug}/")
     section = page.locator("[data-section=exports]")
-    section.get_by_text("Checks report v1").wait_for(timeout=10_000)  # from the embedded payload
+    listed = section.get_by_test_id("export-list")
+    listed.get_by_text("Checks report v1").wait_for(timeout=10_000)  # from the embedded payload
     page.locator("[data-testid=export-template] option[value=url-map]").wait_for(state="attached")
     page.get_by_test_id("export-template").select_option("url-map")
     page.get_by_test_id("export-start").click()
-    section.get_by_text("URL map v1").wait_for(timeout=30_000)  # via the status poller
+    listed.get_by_text("URL map v1").wait_for(timeout=30_000)  # via the status poller
     assert section.get_attribute("data-rendered")  # dashboard.js rendered the section
     assert page.js_errors == []

@@ -122,15 +122,8 @@ def test_exports_are_versioned_and_never_overwritten(fleet, export_root):
 
 
 def test_publishing_onto_an_existing_folder_fails_instead_of_overwriting(
-    fleet, export_root, settings
+    fleet, export_root, queued_only
 ):
-    settings.TASKS = {
-        "default": {
-            "BACKEND": settings.TASKS["default"]["BACKEND"].replace(
-                "immediate.ImmediateBackend", "dummy.DummyBackend"
-            )
-        }
-    }
     export = exports.request_export(fleet, "url-map")
     squatter = export_root / fleet.slug / export.key
     squatter.mkdir(parents=True)

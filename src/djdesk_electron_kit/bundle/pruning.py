@@ -24,6 +24,8 @@ RUNTIME_POSIX: tuple[str, ...] = (
     "lib/pkgconfig",
     "lib/tcl*",
     "lib/tk*",
+    "lib/libtcl*",
+    "lib/libtk*",
     "lib/itcl*",
     "lib/thread*",
     "lib/Tix*",

@@ -107,9 +107,9 @@ def _logical_lines(text: str) -> Iterable[str]:
     """Lines with comments dropped and backslash continuations joined."""
     pending = ""
     for raw in text.splitlines():
-        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
         if line.endswith("\\"):
-            pending += line[:-1] + " "
+            pending += line[:-1].strip() + " "
             continue
         line = (pending + line).strip()
         pending = ""

@@ -50,7 +50,7 @@ class Outcome:
 
 
 def missing_requirements() -> str:
-    """ "" when notebooks can be executed here, else what is missing, for messages."""
+    """What keeps notebooks from running here, for messages; "" when nothing does."""
     missing = [name for name in REQUIREMENTS if find_spec(name) is None]
     return (
         f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not installed"

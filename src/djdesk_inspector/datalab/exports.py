@@ -315,9 +315,12 @@ def _build_and_write(export: Export, staging: Any, progress: _Progress) -> dict[
             f"{template.title} could not be built: {type(exc).__name__}: {exc}"
         ) from exc
     timings["build_ms"] = _ms(started)
+    name = notebook_name(export, export.workspace.slug)
+    clashes = sorted({name, storage.MANIFEST} & set(built.files))
+    if clashes:
+        raise ExportError(f"{template.title} wrote data files named like its own: {clashes}")
     progress(30, "Writing the data files")
     started = time.monotonic()
-    name = notebook_name(export, export.workspace.slug)
     written = {
         w.name: w for w in (storage.write_json(staging, n, d) for n, d in built.files.items())
     }

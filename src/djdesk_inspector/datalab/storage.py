@@ -30,7 +30,7 @@ from djdesk_inspector.datalab import conf
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}", re.IGNORECASE)
 EXPORT_ID = re.compile(r"[0-9a-f]{32}")
-FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
 MANIFEST = "export.json"
 STAGING_PREFIX = ".staging-"
 TRASH_PREFIX = ".deleting-"

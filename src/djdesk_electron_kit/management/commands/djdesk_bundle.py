@@ -136,7 +136,10 @@ class Command(BaseCommand):
 
     def _desktop_settings(self, given: str | None) -> str:
         if given:
-            return scaffold.validate_settings_module(given)
+            try:
+                return scaffold.validate_settings_module(given)
+            except scaffold.ScaffoldError as exc:
+                raise BundleError(f"--desktop-settings: {exc}") from exc
         current = os.environ.get("DJANGO_SETTINGS_MODULE") or getattr(
             settings, "SETTINGS_MODULE", ""
         )

@@ -44,8 +44,11 @@ function elements(graph, positions, colours) {
   ];
 }
 
-const STYLE = [
-  { selector: "node", style: { label: "data(label)", "background-color": "data(colour)", "font-size": 11, "min-zoomed-font-size": 7, width: 16, height: 16, color: "#1d232b", "text-valign": "bottom", "text-margin-y": 3 } },
+// Large graphs skip labels until zoomed in: drawing 300 labels dominates the first frame.
+const LABELS_WHEN_ZOOMED_AFTER = 150;
+
+const style = (nodeCount) => [
+  { selector: "node", style: { label: "data(label)", "background-color": "data(colour)", "font-size": 11, "min-zoomed-font-size": nodeCount > LABELS_WHEN_ZOOMED_AFTER ? 7 : 0, width: 16, height: 16, color: "#1d232b", "text-valign": "bottom", "text-margin-y": 3 } },
   { selector: "node.abstract", style: { "border-width": 2, "border-style": "dashed", "background-opacity": 0.3 } },
   { selector: "node.proxy", style: { shape: "diamond" } },
   { selector: "node:selected", style: { "border-width": 3, "border-color": "#14202e" } },
@@ -70,7 +73,7 @@ export function renderSchema(graph, _apps, { detailUrl } = {}) {
   // Cytoscape needs the container in the document to measure it.
   queueMicrotask(() => {
     const started = performance.now();
-    const cy = cytoscape({ container: canvas, elements: elements(graph, positions, colours), style: STYLE, layout: { name: "preset" }, minZoom: 0.05, maxZoom: 4, hideEdgesOnViewport: graph.nodes.length > 150, textureOnViewport: graph.nodes.length > 150 });
+    const cy = cytoscape({ container: canvas, elements: elements(graph, positions, colours), style: style(graph.nodes.length), layout: { name: "preset" }, minZoom: 0.05, maxZoom: 4, hideEdgesOnViewport: graph.nodes.length > LABELS_WHEN_ZOOMED_AFTER, textureOnViewport: graph.nodes.length > LABELS_WHEN_ZOOMED_AFTER });
     cy.fit(undefined, 20);
     cy.one("render", () => {
       // Measured for bench/schema_graph.py: graph build + first frame, and page time then.
