@@ -102,7 +102,11 @@ def main() -> None:
                 "client": "django.test.Client (in process)",
                 "requests_per_figure": RUNS,
                 "demo_payload_bytes": results[0]["payload_bytes"],
-                "targets": {"queries": "<= 6", "p50_ms_at_1000": "<= 5", "demo_payload": "<= 16384"},
+                "targets": {
+                    "queries": "<= 6",
+                    "p50_ms_at_1000": "<= 5",
+                    "demo_payload": "<= 16384",
+                },
                 "results": results,
             },
             indent=2,

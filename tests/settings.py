@@ -12,7 +12,7 @@ BASE_DIR = Path(__file__).resolve().parent
 # One folder per test process, so parallel runs and reruns never share a database file.
 VAR_DIR = Path(os.environ.get("DJDESK_TEST_VAR") or tempfile.mkdtemp(prefix="djdesk-tests-"))
 
-SECRET_KEY = "tests-only-not-secret"  # noqa: S105
+SECRET_KEY = "tests-only-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 ROOT_URLCONF = "tests.urls"
@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "djdesk_inspector.presets",
     "djdesk_inspector.datalab",
 ]
+
+# JSON bodies for CSRF failures on djdesk's API (djdesk_inspector.W003).
+CSRF_FAILURE_VIEW = "djdesk_inspector.api_root.csrf_failure"
 
 MIDDLEWARE = [
     "tests.strict_csp.StrictCSPMiddleware",

@@ -44,7 +44,9 @@ def test_demo_writes_real_projects_and_registers_them_once(tmp_path: Path) -> No
     assert (samples / "polls-mini" / "manage.py").is_file()
     assert (samples / "fleet-ops" / "manage.py").is_file()
     db = tmp_path / "atlas.sqlite3"
-    registered = rows(db, "select slug, settings_module from djdesk_inspector_workspace order by slug")
+    registered = rows(
+        db, "select slug, settings_module from djdesk_inspector_workspace order by slug"
+    )
     assert registered == [
         ("fleet-ops-generated", "fleetops.settings"),
         ("polls-minimal", "pollsite.settings"),
@@ -75,7 +77,11 @@ def test_demo_scans_its_samples_for_real(tmp_path: Path) -> None:
 def test_demo_rejects_a_bad_port(tmp_path: Path) -> None:
     env_result = subprocess.run(
         [sys.executable, str(MANAGE), "djdesk_demo", "--port", "70000"],
-        env={"PATH": os.environ["PATH"], "ATLAS_VAR_DIR": str(tmp_path), "PYTHONPATH": str(ROOT / "src")},
+        env={
+            "PATH": os.environ["PATH"],
+            "ATLAS_VAR_DIR": str(tmp_path),
+            "PYTHONPATH": str(ROOT / "src"),
+        },
         capture_output=True,
         text=True,
         timeout=120,

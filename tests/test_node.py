@@ -16,8 +16,6 @@ def test_node_tests_pass() -> None:
     require(node is not None, "node is not installed")
     files = sorted(str(p) for p in JS_TESTS.glob("*.test.mjs"))
     assert files
-    result = subprocess.run(
-        [node, "--test", *files], capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([node, "--test", *files], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "# fail 0" in result.stdout

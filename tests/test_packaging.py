@@ -62,7 +62,12 @@ def test_source_files_match_the_wheel(dist: Path) -> None:
     src = ROOT / "src"
     wanted = [
         p.relative_to(src).as_posix()
-        for pattern in ("*/templates/**/*", "*/static/**/*", "*/migrations/*.py", "*/**/templates/**/*")
+        for pattern in (
+            "*/templates/**/*",
+            "*/static/**/*",
+            "*/migrations/*.py",
+            "*/**/templates/**/*",
+        )
         for p in src.glob(pattern)
         if p.is_file() and "__pycache__" not in p.parts
     ]

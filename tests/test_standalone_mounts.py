@@ -39,7 +39,12 @@ def test_presets_and_docs_mount_without_the_inspector(tmp_path: Path) -> None:
         "DJDESK_TEST_VAR": str(tmp_path),
     }
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", SCRIPT],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])

@@ -90,7 +90,8 @@ def _schema_type(schema: dict[str, Any]) -> str:
 
 
 def _table(headers: tuple[str, ...], widths: tuple[int, ...], rows: list[list[Any]]) -> nodes.table:
-    table = nodes.table(classes=["djdesk-openapi"])
+    # "colwidths-given" makes the HTML writer emit the widths below.
+    table = nodes.table(classes=["djdesk-openapi", "colwidths-given"])
     group = nodes.tgroup(cols=len(headers))
     table += group
     for width in widths:
@@ -134,6 +135,7 @@ class DjdeskOpenAPI(SphinxDirective):
             raise self.error(
                 f"djdesk-openapi: cannot build the OpenAPI document: {type(exc).__name__}: {exc}"
             ) from exc
+        self.env.note_dependency(__file__)
         for module in SCHEMA_MODULES:
             spec = importlib.util.find_spec(module)
             if spec is not None and spec.origin:
@@ -156,20 +158,19 @@ class DjdeskOpenAPI(SphinxDirective):
         intro += nodes.reference("", "", nodes.literal(text=JSON_NAME), refuri=json_uri)
         intro += nodes.Text(".")
 
-        overview = _table(
-            ("Method", "Path", "Summary"),
-            (8, 42, 50),
-            [
-                [
-                    nodes.Text(method.upper()),
-                    nodes.reference(
-                        "", "", nodes.literal(text=path), refid=section["ids"][0]
-                    ),
-                    op.get("summary", ""),
-                ]
-                for (path, method, op), section in zip(operations, sections, strict=True)
-            ],
-        )
+        overview = nodes.bullet_list(classes=["djdesk-openapi-index"])
+        for (path, method, op), section in zip(operations, sections, strict=True):
+            line = nodes.paragraph()
+            line += nodes.reference(
+                "",
+                "",
+                nodes.strong(text=method.upper()),
+                nodes.Text(" "),
+                nodes.literal(text=path),
+                refid=section["ids"][0],
+            )
+            line += nodes.Text(": " + op.get("summary", ""))
+            overview += nodes.list_item("", line)
         return [intro, overview, *sections, self.schemas_section(document)]
 
     def _section(self, title: str, label: str) -> nodes.section:

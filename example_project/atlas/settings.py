@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "telemetry",
 ]
 
+# JSON bodies for CSRF failures on djdesk's API (djdesk_inspector.W003).
+CSRF_FAILURE_VIEW = "djdesk_inspector.api_root.csrf_failure"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

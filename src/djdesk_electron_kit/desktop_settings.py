@@ -101,6 +101,23 @@ def _logging(options: conf.DesktopSettings, found: DesktopPaths) -> dict[str, An
     }
 
 
+def _sibling_app_settings(namespace: Mapping[str, Any], found: DesktopPaths) -> dict[str, Any]:
+    """Point the docs and data-lab apps at the data dir (or the bundle's docs), never
+    at folders inside the installed app, which may be read-only."""
+    project = dirs.project_dir(
+        namespace.get("__file__"), str(namespace.get("__name__", "")), namespace.get("BASE_DIR")
+    )
+    docs = dict(namespace.get("DJDESK_DOCS") or {})
+    shipped = dirs.bundled_docs(project)
+    if shipped is not None:
+        docs["BUNDLE_DIR"] = str(shipped)
+    else:
+        docs.setdefault("BUNDLE_DIR", str(found.data_dir / "docs-bundle"))
+    datalab = dict(namespace.get("DJDESK_DATALAB") or {})
+    datalab.setdefault("EXPORT_ROOT", str(found.data_dir / "datalab-exports"))
+    return {"DJDESK_DOCS": docs, "DJDESK_DATALAB": datalab}
+
+
 def desktop_settings(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Every setting :func:`apply` would set, computed from the module's namespace."""
     from djdesk_inspector import compat
@@ -137,6 +154,7 @@ def desktop_settings(namespace: Mapping[str, Any]) -> dict[str, Any]:
         "SECURE_REFERRER_POLICY": "same-origin",
         "DJDESK_DATA_DIR": found.data_dir,
         "DJDESK_LOG_DIR": found.log_dir,
+        **_sibling_app_settings(namespace, found),
     }
 
 

@@ -17,6 +17,7 @@ from djdesk_electron_kit.runtime import DATA_DIR_ENV, LOG_DIR_ENV
 
 # Written by ``djdesk_bundle`` next to ``app/`` and ``static/``.
 BUNDLE_MANIFEST = "manifest.json"
+BUNDLE_DOCS = "docs"
 BUNDLE_STATIC = "static"
 
 
@@ -51,6 +52,16 @@ def bundled_static(project: Path | None) -> Path | None:
     static = root / BUNDLE_STATIC
     if (root / BUNDLE_MANIFEST).is_file() and static.is_dir():
         return static
+    return None
+
+
+def bundled_docs(project: Path | None) -> Path | None:
+    """``<bundle>/docs`` when the project runs from a bundle built with ``--include-docs``."""
+    if project is None:
+        return None
+    docs = project.parent / BUNDLE_DOCS
+    if (project.parent / BUNDLE_MANIFEST).is_file() and (docs / "index.html").is_file():
+        return docs
     return None
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, Json
 
 from djdesk_inspector import status
 from djdesk_inspector.forms import WorkspaceForm
-from djdesk_inspector.jsonapi import ApiError, api, not_found, read_json
+from djdesk_inspector.jsonapi import ApiError, api, form_errors, not_found, read_json
 from djdesk_inspector.models import Snapshot, Workspace
 
 
@@ -19,11 +19,11 @@ def workspaces(request: HttpRequest) -> JsonResponse:
         )
     form = WorkspaceForm(read_json(request))
     if not form.is_valid():
-        raise ApiError(400, form.errors.get_json_data())
+        raise ApiError(400, form_errors(form))
     try:
         workspace = form.save()
     except ValidationError as exc:
-        raise ApiError(400, form.errors.get_json_data()) from exc
+        raise ApiError(400, form_errors(form)) from exc
     return JsonResponse(status.workspace_json(workspace), status=201)
 
 

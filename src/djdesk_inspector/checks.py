@@ -9,6 +9,7 @@ Ids:
   E006  a numeric setting is out of range
   W001  DJDESK_INSPECTOR has an unknown key (a typo?)
   W002  ENV_ALLOWLIST names a variable that is never passed to a child (a secret)
+  W003  CSRF_FAILURE_VIEW is Django's: CSRF failures on the API answer HTML, not JSON
 """
 
 from __future__ import annotations
@@ -100,7 +101,23 @@ def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     return []
 
 
+CSRF_VIEW = "djdesk_inspector.api_root.csrf_failure"
+
+
+def check_csrf_view(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    if getattr(settings, "CSRF_FAILURE_VIEW", "") == CSRF_VIEW:
+        return []
+    return [
+        checks.Warning(
+            "CSRF failures on djdesk's JSON API answer with Django's HTML page.",
+            hint=f'Set CSRF_FAILURE_VIEW = "{CSRF_VIEW}" (it keeps Django\'s page elsewhere).',
+            id=f"{APP}.W003",
+        )
+    ]
+
+
 def register() -> None:
+    checks.register(check_csrf_view)
     checks.register(check_required_apps)
     checks.register(check_settings)
     checks.register(check_tasks)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 VENV_DIRS = (".venv", "venv", "env")
-INTERPRETER_NAMES = ("python.exe", "python3.exe") if sys.platform == "win32" else ("python3", "python")
+INTERPRETER_NAMES = (
+    ("python.exe", "python3.exe") if sys.platform == "win32" else ("python3", "python")
+)
 BIN_DIRS = ("Scripts", "bin") if sys.platform == "win32" else ("bin", "Scripts")
 
 

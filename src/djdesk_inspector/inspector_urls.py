@@ -11,9 +11,7 @@ urlpatterns = [
     path("w/<slug:slug>/scan/", views.rescan, name="rescan"),
     path("api/workspaces/", api_views.workspaces, name="api-workspaces"),
     path("api/workspaces/<slug:slug>/", api_views.workspace_detail, name="api-workspace"),
-    path(
-        "api/workspaces/<slug:slug>/status/", api_views.workspace_status, name="api-status"
-    ),
+    path("api/workspaces/<slug:slug>/status/", api_views.workspace_status, name="api-status"),
     path("api/workspaces/<slug:slug>/scans/", api_views.workspace_scans, name="api-scans"),
     path(
         "api/workspaces/<slug:slug>/models/<str:label>/",

@@ -25,6 +25,13 @@ def error_response(status: int, errors: dict[str, Any]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=status)
 
 
+def form_errors(form: Any) -> dict[str, list[str]]:
+    """A form's errors in the API's one shape: field -> list of messages."""
+    return {
+        field: [str(message) for message in messages] for field, messages in form.errors.items()
+    }
+
+
 def not_found(what: str = "resource") -> ApiError:
     return ApiError(404, {"__all__": [f"No such {what}."]})
 
@@ -32,9 +39,7 @@ def not_found(what: str = "resource") -> ApiError:
 def read_json(request: HttpRequest) -> dict[str, Any]:
     """The request body as a JSON object, or a 400 that says what is wrong."""
     content_type = request.content_type or ""
-    if content_type == "application/x-www-form-urlencoded" or content_type.startswith(
-        "multipart/"
-    ):
+    if content_type == "application/x-www-form-urlencoded" or content_type.startswith("multipart/"):
         return {key: request.POST.get(key) for key in request.POST}
     try:
         body = json.loads(request.body or b"{}")

@@ -22,7 +22,9 @@ class WorkspaceManager(models.Manager["Workspace"]):
 
     def create(self, **kwargs: Any) -> Workspace:
         if not kwargs.get("slug"):
-            kwargs["slug"] = unique_slug(kwargs.get("name", ""), self.taken_slugs(kwargs.get("name", "")))
+            kwargs["slug"] = unique_slug(
+                kwargs.get("name", ""), self.taken_slugs(kwargs.get("name", ""))
+            )
         return super().create(**kwargs)
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Workspace]:
@@ -61,9 +63,7 @@ class Workspace(models.Model):
     class Meta:
         ordering = ("name", "id")
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(slug=""), name="djdesk_workspace_slug_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="djdesk_workspace_slug_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -143,7 +143,9 @@ class Snapshot(models.Model):
     )
     view = models.JSONField(
         default=dict,
-        help_text=_("The dashboard's projection of data, so polls never decode the whole document."),
+        help_text=_(
+            "The dashboard's projection of data, so polls never decode the whole document."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -27,13 +27,12 @@ class Operation:
     parameters: tuple[str, ...] = ()  # path parameters
     query: tuple[tuple[str, str], ...] = ()  # (name, type)
     request_body: dict[str, Any] | None = None
+    body_required: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 OPERATIONS: tuple[Operation, ...] = (
-    Operation(
-        "/api/openapi.json", "get", "getOpenApi", "This document.", {"200": "OpenAPI 3.1"}
-    ),
+    Operation("/api/openapi.json", "get", "getOpenApi", "This document.", {"200": "OpenAPI 3.1"}),
 )
 
 INSPECTOR_OPERATIONS: tuple[Operation, ...] = (
@@ -95,6 +94,7 @@ INSPECTOR_OPERATIONS: tuple[Operation, ...] = (
             "type": "object",
             "properties": {"kind": {"type": "string", "enum": ["auto", "live", "static"]}},
         },
+        body_required=False,
     ),
     Operation(
         "/api/workspaces/{slug}/models/{label}/",
@@ -111,8 +111,6 @@ APP_OPERATIONS: tuple[tuple[str, str], ...] = (
     ("djdesk_inspector", "djdesk_inspector.openapi.INSPECTOR_OPERATIONS"),
     ("djdesk_presets", "djdesk_inspector.presets.api_schema.OPERATIONS"),
     ("djdesk_datalab", "djdesk_inspector.datalab.api_schema.OPERATIONS"),
-    ("djdesk_electron_kit", "djdesk_electron_kit.api_schema.OPERATIONS"),
-    ("djdesk_docs", "djdesk_inspector.docs.api_schema.OPERATIONS"),
 )
 
 
@@ -120,10 +118,7 @@ def installed_operations() -> list[Operation]:
     operations = list(OPERATIONS)
     for label, dotted in APP_OPERATIONS:
         if installed_label(label):
-            try:
-                operations.extend(import_string(dotted))
-            except ImportError:
-                continue  # the app declares no JSON endpoints
+            operations.extend(import_string(dotted))
     return operations
 
 
@@ -137,11 +132,7 @@ def _operation_json(op: Operation) -> dict[str, Any]:
     ]
     responses = {
         code: {"description": text}
-        | (
-            {"content": {"application/json": {"schema": ERRORS}}}
-            if code.startswith("4")
-            else {}
-        )
+        | ({"content": {"application/json": {"schema": ERRORS}}} if code.startswith("4") else {})
         for code, text in op.responses.items()
     }
     body: dict[str, Any] = {
@@ -153,7 +144,7 @@ def _operation_json(op: Operation) -> dict[str, Any]:
         body["parameters"] = parameters
     if op.request_body:
         body["requestBody"] = {
-            "required": True,
+            "required": op.body_required,
             "content": {"application/json": {"schema": op.request_body}},
         }
     return body | op.extra

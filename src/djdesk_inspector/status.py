@@ -79,9 +79,7 @@ def snapshot_sections(snapshot: Snapshot | None) -> dict[str, Any]:
         "probe_version": snapshot.probe_version,
         "created_at": snapshot.created_at,
     }
-    return {"snapshot": meta | view.get("meta", {})} | {
-        key: view.get(key) for key in EMPTY_VIEW
-    }
+    return {"snapshot": meta | view.get("meta", {})} | {key: view.get(key) for key in EMPTY_VIEW}
 
 
 def installed_sections(workspace: Workspace) -> dict[str, Any]:

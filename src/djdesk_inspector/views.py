@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from djdesk_inspector import conf, status
 from djdesk_inspector.forms import WorkspaceForm
-from djdesk_inspector.models import Workspace
+from djdesk_inspector.models import ScanKind, Workspace
 
 
 @require_http_methods(["GET"])
@@ -62,5 +62,10 @@ def rescan(request: HttpRequest, slug: str) -> HttpResponse:
         workspace = Workspace.objects.get(slug=slug)
     except Workspace.DoesNotExist as exc:
         raise Http404("No such workspace.") from exc
-    scans.request_scan(workspace, request.POST.get("kind") or "auto")
+    kind = request.POST.get("kind") or ScanKind.AUTO
+    if kind not in ScanKind.values:
+        return HttpResponseBadRequest(
+            f"Unknown scan kind; choose one of {', '.join(ScanKind.values)}."
+        )
+    scans.request_scan(workspace, kind)
     return redirect("djdesk_inspector:workspace", slug=slug)

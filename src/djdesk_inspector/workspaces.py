@@ -35,8 +35,7 @@ def validate_project_path(raw: str) -> Path:
         raise ValidationError(_("%(path)s is not a folder.") % {"path": path}, code="not_dir")
     if not (path / "manage.py").is_file():
         raise ValidationError(
-            _("%(path)s has no manage.py: pick the Django project's root folder.")
-            % {"path": path},
+            _("%(path)s has no manage.py: pick the Django project's root folder.") % {"path": path},
             code="no_manage",
         )
     key = paths.same_path_key(path)
@@ -70,4 +69,6 @@ def register(name: str, project_path: Path, interpreter: str = "") -> Workspace:
                 settings_module=found.settings_module,
             )
     except IntegrityError as exc:
-        raise ValidationError(_("%(path)s is already registered.") % {"path": project_path}) from exc
+        raise ValidationError(
+            _("%(path)s is already registered.") % {"path": project_path}
+        ) from exc

@@ -32,7 +32,9 @@ def test_graph_draws_filters_and_shows_model_fields(live_server, page, scanned):
         "() => document.querySelector('[data-testid=schema-canvas]').cy"
         ".nodes(':visible').map(n => n.id())"
     )
-    assert visible and all(label.startswith("crew.") or _points_from_crew(document, label) for label in visible)
+    assert visible and all(
+        label.startswith("crew.") or _points_from_crew(document, label) for label in visible
+    )
 
     model = next(m for m in concrete if m["app_label"] == "crew")
     page.evaluate(

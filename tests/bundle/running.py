@@ -44,12 +44,12 @@ def command_argv(*args: str, python: Path | None = None, project: Path = EXAMPLE
 
 
 def command(
-    *args: str, python: Path | None = None, project: Path = EXAMPLE
+    *args: str, python: Path | None = None, project: Path = EXAMPLE, **env: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         command_argv(*args, python=python, project=project),
         cwd=project,
-        env=base_env(),
+        env=base_env(**env),
         capture_output=True,
         text=True,
         timeout=BUILD_TIMEOUT,
@@ -64,10 +64,11 @@ def build(
     python: Path | None = None,
     project: Path = EXAMPLE,
     check: bool = True,
+    **env: str,
 ) -> subprocess.CompletedProcess[str]:
     """Run a build to completion; by default fail the test when it fails."""
     done = command(
-        "--output", str(output), "--runtime", runtime, *args, python=python, project=project
+        "--output", str(output), "--runtime", runtime, *args, python=python, project=project, **env
     )
     if check and done.returncode != 0:
         raise AssertionError(

@@ -107,3 +107,38 @@ def test_verify_detects_a_changed_file(example_bundle: Path, tmp_path: Path) -> 
     assert "2 problems" in error[0]
     assert "changed app/manage.py" in error[0]
     assert "unexpected app/extra.txt" in error[0]
+
+
+def test_include_docs_ships_the_docs_bundle(tmp_path: Path) -> None:
+    """atlas.settings puts DJDESK_DOCS['BUNDLE_DIR'] under ATLAS_VAR_DIR."""
+    docs = tmp_path / "var" / "docs-bundle"
+    docs.mkdir(parents=True)
+    (docs / "index.html").write_text("<h1>docs</h1>")
+    (docs / "bundle.json").write_text("{}")
+    output = tmp_path / "django-bundle"
+    done = running.build(
+        output,
+        "--include-docs",
+        "--exclude",
+        "telemetry/templates/",
+        ATLAS_VAR_DIR=str(tmp_path / "var"),
+    )
+    assert "Copying the project and the docs" in done.stdout
+    assert (output / "docs" / "index.html").read_text() == "<h1>docs</h1>"
+    data = json.loads((output / "manifest.json").read_text())
+    assert data["sizes"]["docs"] == len("<h1>docs</h1>") + 2
+    assert data["inputs"]["options"]["include_docs"] is True
+    assert data["inputs"]["options"]["excludes"] == ["telemetry/templates/"]
+    assert not (output / "app" / "telemetry" / "templates").exists()
+
+
+def test_include_docs_without_a_docs_bundle_fails(tmp_path: Path) -> None:
+    output = tmp_path / "django-bundle"
+    done = running.build(output, "--include-docs", check=False, ATLAS_VAR_DIR=str(tmp_path / "var"))
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert "--include-docs: no docs bundle in" in line
+    assert "djdesk_docs_bundle" in line
+    assert "[1/8]" not in done.stdout  # checked before anything is built
+    assert not output.exists()
+    assert running.siblings(output) == []

@@ -245,3 +245,60 @@ def test_a_hostile_archive_fails_in_one_line_and_writes_no_bundle(tmp_path: Path
     assert not output.exists()
     assert running.siblings(output) == []
     assert not (tmp_path / "evil").exists()
+
+
+def test_the_pbs_path_downloads_verifies_extracts_and_probes(
+    fake_runtime: tuple[Path, str], tmp_path: Path, server, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The real ``--runtime pbs`` code, with the download served locally."""
+    archive, digest = fake_runtime
+    url, handler = server
+    handler.payload = archive.read_bytes()
+    host = platforms.host_triple()
+    minor = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    version, hashes = runtime.PBS_BUILDS[minor]
+    monkeypatch.setitem(runtime.PBS_BUILDS, minor, (version, {**hashes, host: digest}))
+    monkeypatch.setattr(runtime, "pbs_url", lambda asset: url)
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    found, warning = runtime.prepare(
+        runtime.RuntimeSpec("pbs"),
+        stage=stage,
+        python_version=minor,
+        triple=host,
+        cache_dir=tmp_path / "cache",
+    )
+    assert warning is None
+    assert found.kind == "pbs"
+    assert found.python == stage / "python" / "bin" / "python3"
+    assert found.version.startswith(minor)
+    assert found.record["sha256"] == digest
+    assert found.record["archive"] == runtime.pbs_asset(minor, host)[0]
+    assert (tmp_path / "cache" / found.record["archive"]).is_file()
+    assert handler.requests == 1
+
+
+@pytest.mark.slow
+def test_a_cross_build_gets_the_target_wheels_and_skips_the_launch(tmp_path: Path) -> None:
+    archive = running.make_tar(
+        tmp_path / "win.tar.gz",
+        [running.file_member("python/python.exe", b"MZ"), running.file_member("python/Lib/os.py")],
+    )
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    output = tmp_path / "django-bundle"
+    done = running.build(
+        output,
+        "--runtime-sha256",
+        digest,
+        "--target-platform",
+        "x86_64-pc-windows-msvc",
+        runtime=f"archive:{archive}",
+    )
+    assert "Launching the bundle: skipped (built for x86_64-pc-windows-msvc" in done.stdout
+    data = json.loads((output / "manifest.json").read_text())
+    assert data["runtime"]["triple"] == "x86_64-pc-windows-msvc"
+    assert data["inputs"]["options"]["target"] == "x86_64-pc-windows-msvc"
+    binaries = [p for p in data["files"] if p.endswith((".so", ".pyd"))]
+    assert binaries, "the example's dependencies include compiled wheels"
+    assert all(p.endswith(".pyd") for p in binaries)
+    assert "tzdata" in data["dependencies"]["packages"]  # Django needs it on Windows only

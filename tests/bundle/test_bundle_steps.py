@@ -231,3 +231,73 @@ def test_children_never_inherit_settings_or_pythonpath(monkeypatch: pytest.Monke
     assert "DJANGO_SETTINGS_MODULE" not in env
     assert "AWS_SECRET_ACCESS_KEY" not in env
     assert env["PIP_INDEX_URL"] == "https://mirror/simple"
+
+
+def test_markers_for_another_platform_are_found() -> None:
+    from djdesk_electron_kit.bundle import markers, platforms
+
+    report = {
+        "environment": {
+            "sys_platform": "linux",
+            "platform_system": "Linux",
+            "python_version": "3.12",
+        },
+        "install": [
+            {
+                "metadata": {
+                    "name": "Django",
+                    "requires_dist": [
+                        "asgiref>=3.8.1",
+                        'tzdata; sys_platform == "win32"',
+                        'argon2-cffi>=19.1.0; extra == "argon2"',
+                    ],
+                }
+            },
+            {
+                "metadata": {
+                    "name": "asgiref",
+                    "requires_dist": ["typing-extensions>=4; python_version < '3.11'"],
+                }
+            },
+        ],
+    }
+    windows = dict(platforms.get("x86_64-pc-windows-msvc").markers)
+    linux = dict(platforms.get("x86_64-unknown-linux-gnu").markers)
+    assert markers.missing(report, windows) == ["tzdata"]
+    assert markers.missing(report, linux) == []
+
+
+def _previous_bundle(root: Path) -> dict[str, object]:
+    from djdesk_electron_kit import __version__
+    from djdesk_electron_kit.bundle import manifest
+
+    _touch(
+        root,
+        [
+            "site-packages/django/__init__.py",
+            "site-packages/six.py",
+            "site-packages/djdesk_inspector/__init__.py",
+            "static/app.css",
+        ],
+    )
+    return {
+        "files": manifest.scan(root),
+        "dependencies": {"key": "k"},
+        "versions": {"djdesk": __version__},
+        "inputs": {"options": {"compile": True}},
+    }
+
+
+def test_previous_site_packages_are_adopted_only_when_identical(tmp_path: Path) -> None:
+    previous = _previous_bundle(tmp_path)
+    adoption = dependencies.adoptable(tmp_path, previous, "k", compiled=True)
+    assert adoption is not None
+    assert adoption.names == ("django", "six.py")  # never the kit, never other parts
+    assert set(adoption.entries) == {"site-packages/django/__init__.py", "site-packages/six.py"}
+    assert dependencies.adoptable(tmp_path, previous, "other", compiled=True) is None
+    assert dependencies.adoptable(tmp_path, previous, "k", compiled=False) is None
+    (tmp_path / "site-packages" / "django" / "extra.py").write_text("")
+    assert dependencies.adoptable(tmp_path, previous, "k", compiled=True) is None
+    (tmp_path / "site-packages" / "django" / "extra.py").unlink()
+    (tmp_path / "site-packages" / "six.py").write_text("changed")
+    assert dependencies.adoptable(tmp_path, previous, "k", compiled=True) is None

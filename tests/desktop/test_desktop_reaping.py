@@ -39,9 +39,16 @@ def test_only_installed_apps_and_existing_functions_are_called() -> None:
     assert counts == {f"{here}.counting": 2}
 
 
-def test_the_declared_table_names_real_apps() -> None:
+def test_the_declared_table_names_real_apps_and_callables() -> None:
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    installed = {config.label for config in apps.get_app_configs()}
+    for reaper in reaping.REAPERS:
+        assert reaper.app_label in installed, reaper
+        assert callable(import_string(reaper.function)), reaper
     labels = {reaper.app_label for reaper in reaping.REAPERS}
-    assert labels == {"djdesk_inspector", "djdesk_presets", "django_tasks_database"}
+    assert {"djdesk_inspector", "djdesk_presets", "djdesk_datalab"} <= labels
 
 
 @pytest.mark.django_db

@@ -167,3 +167,27 @@ def test_racing_processes_agree_on_one_key(tmp_path: Path) -> None:
         thread.join()
     assert len(set(keys)) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+def test_docs_and_exports_never_point_inside_the_app(data_dir: Path) -> None:
+    ns = applied(DJDESK_DATALAB={"EXECUTE": False})
+    assert ns["DJDESK_DOCS"]["BUNDLE_DIR"] == str(data_dir.resolve() / "docs-bundle")
+    assert ns["DJDESK_DATALAB"] == {
+        "EXECUTE": False,
+        "EXPORT_ROOT": str(data_dir.resolve() / "datalab-exports"),
+    }
+
+
+def test_a_bundle_with_docs_serves_its_shipped_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = tmp_path / "django-bundle"
+    (bundle / "docs").mkdir(parents=True)
+    (bundle / "docs" / "index.html").write_text("<html></html>")
+    (bundle / "manifest.json").write_text("{}")
+    settings_file = bundle / "app" / "shop" / "settings_desktop.py"
+    settings_file.parent.mkdir(parents=True)
+    settings_file.write_text("")
+    monkeypatch.setenv("DJDESK_DATA_DIR", str(tmp_path / "data"))
+    ns = applied(__file__=str(settings_file), DJDESK_DOCS={"BUNDLE_DIR": "/elsewhere"})
+    assert ns["DJDESK_DOCS"]["BUNDLE_DIR"] == str((bundle / "docs").resolve())

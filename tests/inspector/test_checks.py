@@ -20,7 +20,9 @@ def test_default_configuration_is_clean():
 
 
 def test_missing_staticfiles_is_e001(settings):
-    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django.contrib.staticfiles"]
+    settings.INSTALLED_APPS = [
+        a for a in settings.INSTALLED_APPS if a != "django.contrib.staticfiles"
+    ]
     assert "djdesk_inspector.E001" in ids(inspector_checks.check_required_apps())
 
 

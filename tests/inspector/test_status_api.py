@@ -10,6 +10,7 @@ from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(scope="module")
 def document(tmp_path_factory):
     """A real static scan of a real sample project (nothing is executed)."""
@@ -25,10 +26,7 @@ def make_history(workspace: Workspace, rows: int, document: dict) -> None:
         [Scan(workspace=workspace, status=ScanStatus.SUCCEEDED, progress=100) for _ in range(rows)]
     )
     Snapshot.objects.bulk_create(
-        [
-            Snapshot.for_document(workspace, document, scan=scan)
-            for scan in scans
-        ]
+        [Snapshot.for_document(workspace, document, scan=scan) for scan in scans]
     )
 
 
@@ -102,7 +100,9 @@ def test_unknown_api_path_is_a_json_404(client):
 
 def test_create_workspace_through_the_api(client, minimal_project):
     url = reverse("djdesk_inspector:api-workspaces")
-    response = client.post(url, {"project_path": str(minimal_project)}, content_type="application/json")
+    response = client.post(
+        url, {"project_path": str(minimal_project)}, content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     assert response.json()["settings_module"] == "mini.settings"
 
@@ -162,3 +162,28 @@ def test_openapi_document_matches_the_urlconf(client):
 def test_openapi_operation_ids_are_unique():
     ids = [op.operation_id for op in openapi.installed_operations()]
     assert len(ids) == len(set(ids))
+
+
+def test_csrf_failures_on_the_api_are_json():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("djdesk_inspector:api-workspaces"), "{}", content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["errors"]["__all__"][0].startswith("CSRF check failed")
+
+
+def test_form_errors_are_lists_of_strings(client):
+    response = client.post(
+        reverse("djdesk_inspector:api-workspaces"),
+        {"project_path": "relative"},
+        content_type="application/json",
+    )
+    assert response.json() == {"errors": {"project_path": ["Enter an absolute path."]}}
+
+
+def test_rescan_form_rejects_an_unknown_kind(client, workspace):
+    response = client.post(reverse("djdesk_inspector:rescan", args=[workspace.slug]), {"kind": "x"})
+    assert response.status_code == 400
+    assert not workspace.scans.exists()

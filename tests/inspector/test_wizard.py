@@ -51,7 +51,9 @@ def test_name_defaults_to_the_folder_name(client, minimal_project):
         (lambda p: "/etc" if os.name != "nt" else "C:\\Windows", "protected system folder"),
     ],
 )
-def test_bad_folders_show_inline_errors_and_create_nothing(client, minimal_project, make_path, message):
+def test_bad_folders_show_inline_errors_and_create_nothing(
+    client, minimal_project, make_path, message
+):
     response = post(client, project_path=make_path(minimal_project))
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -63,7 +65,11 @@ def test_same_folder_spelled_differently_is_a_duplicate(client, minimal_project,
     post(client, project_path=str(minimal_project))
     alias = tmp_path / "alias"
     alias.symlink_to(minimal_project, target_is_directory=True)
-    for spelling in (str(minimal_project) + os.sep, str(alias), str(minimal_project / ".." / "mini")):
+    for spelling in (
+        str(minimal_project) + os.sep,
+        str(alias),
+        str(minimal_project / ".." / "mini"),
+    ):
         response = post(client, project_path=spelling)
         assert response.status_code == 400, spelling
         assert "already registered" in response.content.decode()

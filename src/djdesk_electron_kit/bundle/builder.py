@@ -8,6 +8,7 @@ only replaced by a bundle that launched.
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
 import shutil
@@ -39,9 +40,9 @@ from djdesk_electron_kit.bundle.errors import BundleError
 from djdesk_electron_kit.bundle.options import BundleOptions
 from djdesk_electron_kit.bundle.progress import Progress, human_size, tree_size
 from djdesk_electron_kit.bundle.staging import Adoption
+from djdesk_inspector.docs.manifest import NAME as DOCS_MANIFEST
 
 TOTAL_STEPS = 8
-DOCS_MANIFEST = "bundle.json"
 
 
 @dataclass
@@ -105,6 +106,7 @@ class Builder:
         options = self.options
         staging.check_output(options.output, options.project_dir)
         settings_file = module_file(options.desktop_settings, options.project_dir)
+        self._check_docs()
         removed = staging.clean_stale(options.output)
         if removed:
             self.progress.info(f"Removed what an interrupted build left: {', '.join(removed)}")
@@ -186,9 +188,12 @@ class Builder:
                 minor=state.runtime.minor,
                 triple=options.target_triple,
                 options=found.options,
+                target_markers=dict(self.target.markers) if self.cross else None,
                 on_line=self.echo,
             )
-            adoption = dependencies.adoptable(options.output, previous, resolution.key)
+            adoption = dependencies.adoptable(
+                options.output, previous, resolution.key, compiled=options.compile
+            )
             if adoption is not None:
                 how = "taken over from the previous bundle"
             else:
@@ -238,28 +243,54 @@ class Builder:
                 summary += ", docs " + human_size(self._docs(state))
             step.done(summary)
 
-    def _docs(self, state: _State) -> int:
+    def _check_docs(self) -> None:
         source = self.options.docs_dir
-        if source is None or not (source / DOCS_MANIFEST).is_file():
+        if self.options.include_docs and (source is None or not (source / DOCS_MANIFEST).is_file()):
             raise BundleError(
                 f"--include-docs: no docs bundle in {source} (build it with manage.py djdesk_docs_bundle)"
             )
+
+    def _docs(self, state: _State) -> int:
+        source = self.options.docs_dir
+        assert source is not None
         target = state.root / layout.DOCS
         shutil.copytree(source, target, symlinks=False)
         return tree_size(target)
 
     def _static(self, state: _State) -> None:
         with self.progress.step("Collecting static files") as step:
+            python_path = state.python_path
+            if self.cross:
+                # The bundle's wheels may not load here: the host's own packages serve.
+                python_path = str(state.root / layout.APP)
+                self._warn_host_versions(state)
             collect.run(
                 python=self._step_python(state),
                 root=state.root,
                 settings_module=self.options.desktop_settings,
-                python_path=state.python_path,
+                python_path=python_path,
                 on_line=self.echo,
             )
             static = state.root / layout.STATIC
             count = sum(1 for p in static.rglob("*") if p.is_file())
             step.done(f"{count} files, {human_size(tree_size(static))}")
+
+    def _warn_host_versions(self, state: _State) -> None:
+        """A cross build collects static files with this machine's packages: say where they differ."""
+        assert state.resolution is not None
+        differing = []
+        for package in state.resolution.packages:
+            try:
+                here = importlib.metadata.version(package.name)
+            except importlib.metadata.PackageNotFoundError:
+                continue
+            if here != package.version:
+                differing.append(f"{package.name} {here} here, {package.version} bundled")
+        if differing:
+            self.progress.warning(
+                "static files are collected with this machine's packages, which differ: "
+                + "; ".join(differing)
+            )
 
     def _compile(self, state: _State) -> None:
         assert state.runtime is not None

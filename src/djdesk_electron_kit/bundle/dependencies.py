@@ -27,11 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from djdesk_electron_kit.bundle import child, kit, layout, manifest, platforms
+from djdesk_electron_kit import __version__
+from djdesk_electron_kit.bundle import child, kit, layout, manifest, markers, platforms
 from djdesk_electron_kit.bundle.errors import BundleError
 from djdesk_electron_kit.bundle.staging import Adoption
 
 RESOLVE_TIMEOUT = 900
+MARKER_ROUNDS = 5
 INSTALL_TIMEOUT = 1800
 REPORT_VERSION = "1"
 COMMON_FLAGS: tuple[str, ...] = (
@@ -132,23 +134,23 @@ def parse_report(
     return Resolution(packages=packages, key=key)
 
 
-def resolve(
-    pip: Pip,
-    requirements: str,
-    *,
-    work: Path,
-    minor: str,
-    triple: str,
-    options: tuple[str, ...],
-    on_line: Callable[[str], None] | None = None,
-) -> Resolution:
-    """What pip would install into an empty folder, with versions and hashes."""
+def _report(
+    pip: Pip, requirements: str, work: Path, on_line: Callable[[str], None] | None
+) -> dict[str, Any]:
     requirements_file = work / "requirements.in"
     requirements_file.write_text(requirements, encoding="utf-8")
     report = work / "resolution.json"
+    # --target: older pips accept --platform & co. only with it, even for a dry run.
     child.run(
         pip.argv(
-            "--dry-run", "--ignore-installed", "--report", str(report), "-r", str(requirements_file)
+            "--dry-run",
+            "--ignore-installed",
+            "--target",
+            str(work / "dry-run-target"),
+            "--report",
+            str(report),
+            "-r",
+            str(requirements_file),
         ),
         what="resolving the requirements with pip",
         cwd=work,
@@ -160,6 +162,36 @@ def resolve(
         data = json.loads(report.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BundleError(f"pip wrote no usable report: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BundleError("pip wrote no usable report")
+    return data
+
+
+def resolve(
+    pip: Pip,
+    requirements: str,
+    *,
+    work: Path,
+    minor: str,
+    triple: str,
+    options: tuple[str, ...],
+    target_markers: dict[str, str] | None = None,
+    on_line: Callable[[str], None] | None = None,
+) -> Resolution:
+    """What pip would install into an empty folder, with versions and hashes.
+
+    For a cross build (``target_markers``), requirements whose markers only hold on
+    the target are added and pip resolves again, until none is missing.
+    """
+    data = _report(pip, requirements, work, on_line)
+    for _round in range(MARKER_ROUNDS):
+        if not target_markers:
+            break
+        extra = markers.missing(data, target_markers)
+        if not extra:
+            break
+        requirements += "\n".join(extra) + "\n"
+        data = _report(pip, requirements, work, on_line)
     return parse_report(data, minor=minor, triple=triple, options=options)
 
 
@@ -198,13 +230,21 @@ def install(
     )
 
 
-def adoptable(previous_root: Path, previous: dict[str, Any] | None, key: str) -> Adoption | None:
+def adoptable(
+    previous_root: Path, previous: dict[str, Any] | None, key: str, *, compiled: bool
+) -> Adoption | None:
     """The previous bundle's third-party site-packages, if the new bundle can take them as-is.
 
-    Only when the resolution key matches, and every file under the entries taken is
-    exactly what the previous manifest lists (nothing missing, changed or extra).
+    Only when the resolution key matches, the previous bundle was made by this djdesk
+    version (same pruning) with the same ``--no-compile`` choice, and every file under
+    the entries taken is exactly what its manifest lists (nothing missing, changed or
+    extra).
     """
     if previous is None or (previous.get("dependencies") or {}).get("key") != key:
+        return None
+    options = (previous.get("inputs") or {}).get("options") or {}
+    same_maker = (previous.get("versions") or {}).get("djdesk") == __version__
+    if not same_maker or options.get("compile") is not compiled:
         return None
     prefix = layout.SITE_PACKAGES + "/"
     entries = {

@@ -22,7 +22,8 @@ class BundleOptions:
     output: Path
     desktop_settings: str
     runtime: RuntimeSpec
-    python_version: str
+    # X.Y asked for; None: this host's for pbs, whatever the archive/system has otherwise.
+    python_version: str | None
     target_triple: str
     cache_dir: Path
     requirements: Path | None = None

@@ -19,6 +19,18 @@ class Platform:
     triple: str
     windows: bool
     pip_platforms: tuple[str, ...]
+    # PEP 508 marker values of the target, for cross builds (see .markers).
+    markers: tuple[tuple[str, str], ...]
+
+
+def _markers(sys_platform: str, system: str, machine: str) -> tuple[tuple[str, str], ...]:
+    os_name = "nt" if sys_platform == "win32" else "posix"
+    return (
+        ("sys_platform", sys_platform),
+        ("platform_system", system),
+        ("platform_machine", machine),
+        ("os_name", os_name),
+    )
 
 
 PLATFORMS: dict[str, Platform] = {
@@ -28,15 +40,32 @@ PLATFORMS: dict[str, Platform] = {
             "x86_64-unknown-linux-gnu",
             False,
             ("manylinux_2_17_x86_64", "manylinux2014_x86_64"),
+            _markers("linux", "Linux", "x86_64"),
         ),
         Platform(
             "aarch64-unknown-linux-gnu",
             False,
             ("manylinux_2_17_aarch64", "manylinux2014_aarch64"),
+            _markers("linux", "Linux", "aarch64"),
         ),
-        Platform("x86_64-apple-darwin", False, ("macosx_11_0_x86_64",)),
-        Platform("aarch64-apple-darwin", False, ("macosx_11_0_arm64",)),
-        Platform("x86_64-pc-windows-msvc", True, ("win_amd64",)),
+        Platform(
+            "x86_64-apple-darwin",
+            False,
+            ("macosx_11_0_x86_64",),
+            _markers("darwin", "Darwin", "x86_64"),
+        ),
+        Platform(
+            "aarch64-apple-darwin",
+            False,
+            ("macosx_11_0_arm64",),
+            _markers("darwin", "Darwin", "arm64"),
+        ),
+        Platform(
+            "x86_64-pc-windows-msvc",
+            True,
+            ("win_amd64",),
+            _markers("win32", "Windows", "AMD64"),
+        ),
     )
 }
 

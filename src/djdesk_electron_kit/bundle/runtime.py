@@ -264,7 +264,7 @@ def _install_archive(archive: Path, stage: Path, target: platforms.Platform) -> 
     return python
 
 
-def _check_version(wanted: str, found: str, what: str) -> None:
+def _check_version(wanted: str | None, found: str, what: str) -> None:
     if wanted and ".".join(found.split(".")[:2]) != wanted:
         raise BundleError(f"{what} is Python {found}, but --python-version asks for {wanted}")
 
@@ -277,12 +277,15 @@ def _from_archive(
     target: platforms.Platform,
     host: str,
     record: dict[str, Any],
-    version_hint: str,
+    version_hint: str | None,
 ) -> Runtime:
     python = _install_archive(archive, stage, target)
     if target.triple != host:
         # A foreign interpreter cannot be asked: trust the table, or --python-version.
-        facts = {"version": record.get("version") or version_hint, "cache_tag": ""}
+        version = record.get("version") or version_hint
+        if not version:
+            raise BundleError("a cross build from an archive needs --python-version")
+        facts = {"version": version, "cache_tag": ""}
     else:
         facts = probe(python)
     record.update({"kind": kind, "archive": archive.name, "sha256": sha256})
@@ -297,7 +300,7 @@ def _from_archive(
     )
 
 
-def _system(stage: Path, python_version: str, host: str) -> tuple[Runtime, str | None]:
+def _system(stage: Path, python_version: str | None, host: str) -> tuple[Runtime, str | None]:
     """Link ``python/bin/python3`` to the host interpreter (POSIX); returns a warning."""
     # Normalized (no "..") but not resolved: a venv's python stays the venv's python.
     executable = Path(os.path.abspath(sys.executable))
@@ -337,12 +340,16 @@ def prepare(
     spec: RuntimeSpec,
     *,
     stage: Path,
-    python_version: str,
+    python_version: str | None,
     triple: str,
     cache_dir: Path,
     archive_sha256: str | None = None,
 ) -> tuple[Runtime, str | None]:
-    """Put the runtime into ``stage/python``; returns it and an optional warning."""
+    """Put the runtime into ``stage/python``; returns it and an optional warning.
+
+    ``python_version`` (``X.Y``) picks the pbs build, this host's by default; for the
+    other kinds it is only checked against what the interpreter turns out to be.
+    """
     host = platforms.host_triple()
     target = platforms.get(triple)
     if spec.kind == SYSTEM:
@@ -351,7 +358,8 @@ def prepare(
         return _system(stage, python_version, host)
     if spec.kind == PBS:
         cleanup_partial_downloads(cache_dir)
-        asset, version, expected = pbs_asset(python_version, triple)
+        minor = python_version or f"{sys.version_info[0]}.{sys.version_info[1]}"
+        asset, version, expected = pbs_asset(minor, triple)
         archive = cached_pbs_archive(asset, expected, cache_dir)
         # Checked again right before extraction: the cache is a folder anyone may touch.
         verify_sha256(archive, expected)

@@ -7,75 +7,181 @@ import djdesk_inspector.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Workspace',
+            name="Workspace",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(blank=True, max_length=64, unique=True, verbose_name='slug')),
-                ('project_path', models.CharField(help_text='Absolute, resolved path of the folder holding manage.py.', max_length=1024, unique=True, verbose_name='project path')),
-                ('interpreter_path', models.CharField(blank=True, help_text='Python used for live scans; empty means detect it.', max_length=1024, verbose_name='interpreter')),
-                ('settings_module', models.CharField(blank=True, max_length=255, verbose_name='settings module')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(blank=True, max_length=64, unique=True, verbose_name="slug"),
+                ),
+                (
+                    "project_path",
+                    models.CharField(
+                        help_text="Absolute, resolved path of the folder holding manage.py.",
+                        max_length=1024,
+                        unique=True,
+                        verbose_name="project path",
+                    ),
+                ),
+                (
+                    "interpreter_path",
+                    models.CharField(
+                        blank=True,
+                        help_text="Python used for live scans; empty means detect it.",
+                        max_length=1024,
+                        verbose_name="interpreter",
+                    ),
+                ),
+                (
+                    "settings_module",
+                    models.CharField(blank=True, max_length=255, verbose_name="settings module"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ('name', 'id'),
-                'constraints': [models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='djdesk_workspace_slug_not_empty')],
+                "ordering": ("name", "id"),
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("slug", ""), _negated=True),
+                        name="djdesk_workspace_slug_not_empty",
+                    )
+                ],
             },
             managers=[
-                ('objects', djdesk_inspector.models.WorkspaceManager()),
+                ("objects", djdesk_inspector.models.WorkspaceManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Scan',
+            name="Scan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('auto', 'Live when an interpreter works, else static'), ('live', "Live (runs the project's own Django)"), ('static', 'Static (parses source, runs nothing)')], default='auto', max_length=10)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], db_index=True, default='queued', max_length=10)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('progress_message', models.CharField(blank=True, max_length=200)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scans', to='djdesk_inspector.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("auto", "Live when an interpreter works, else static"),
+                            ("live", "Live (runs the project's own Django)"),
+                            ("static", "Static (parses source, runs nothing)"),
+                        ],
+                        default="auto",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("progress_message", models.CharField(blank=True, max_length=200)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scans",
+                        to="djdesk_inspector.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-id',),
+                "ordering": ("-id",),
             },
         ),
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mode', models.CharField(choices=[('live', "Live (runs the project's own Django)"), ('static', 'Static (parses source, runs nothing)')], max_length=10)),
-                ('probe_version', models.PositiveIntegerField(default=0)),
-                ('data', models.JSONField(default=dict)),
-                ('summary', models.JSONField(default=dict, help_text='Counts used for insights and deltas, so history stays cheap.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('scan', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='snapshot', to='djdesk_inspector.scan')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='djdesk_inspector.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("live", "Live (runs the project's own Django)"),
+                            ("static", "Static (parses source, runs nothing)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("probe_version", models.PositiveIntegerField(default=0)),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "summary",
+                    models.JSONField(
+                        default=dict,
+                        help_text="Counts used for insights and deltas, so history stays cheap.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "scan",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="snapshot",
+                        to="djdesk_inspector.scan",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="djdesk_inspector.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-id',),
-                'indexes': [models.Index(fields=['workspace', '-id'], name='djdesk_snap_ws_recent')],
+                "ordering": ("-id",),
+                "indexes": [
+                    models.Index(fields=["workspace", "-id"], name="djdesk_snap_ws_recent")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='scan',
-            index=models.Index(fields=['workspace', '-id'], name='djdesk_scan_ws_recent'),
+            model_name="scan",
+            index=models.Index(fields=["workspace", "-id"], name="djdesk_scan_ws_recent"),
         ),
         migrations.AddConstraint(
-            model_name='scan',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='djdesk_scan_progress_le_100'),
+            model_name="scan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="djdesk_scan_progress_le_100"
+            ),
         ),
     ]

@@ -38,14 +38,24 @@ SAMPLES: tuple[Sample, ...] = (
     Sample(
         "Polls (minimal)",
         "polls-mini",
-        {"name": "pollsite", "apps": ["polls"], "models_per_app": 2, "migrations_per_app": 1,
-         "with_unapplied": False},
+        {
+            "name": "pollsite",
+            "apps": ["polls"],
+            "models_per_app": 2,
+            "migrations_per_app": 1,
+            "with_unapplied": False,
+        },
     ),
     Sample(
         "Fleet Ops (generated)",
         "fleet-ops",
-        {"name": "fleetops", "apps": ["fleet", "crew", "routes", "cargo", "billing"],
-         "models_per_app": 4, "migrations_per_app": 2, "with_unapplied": True},
+        {
+            "name": "fleetops",
+            "apps": ["fleet", "crew", "routes", "cargo", "billing"],
+            "models_per_app": 4,
+            "migrations_per_app": 2,
+            "with_unapplied": True,
+        },
     ),
 )
 

@@ -9,6 +9,7 @@ launches with is ``--desktop-settings`` (default: ``<settings>_desktop``, the la
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -53,7 +54,9 @@ class Command(BaseCommand):
             "--runtime-sha256", help="expected sha256 of an archive:PATH that is not a pinned asset"
         )
         parser.add_argument(
-            "--python-version", help=f"X.Y of the runtime (default: this host's, {host_minor()})"
+            "--python-version",
+            help=f"X.Y of the runtime: picks the pbs build (default: this host's, {host_minor()}); "
+            "checked against archive and system runtimes",
         )
         parser.add_argument(
             "--target-platform",
@@ -180,8 +183,8 @@ class Command(BaseCommand):
             )
             if p is not None
         )
-        python_version = options["python_version"] or host_minor()
-        if not python_version.count(".") == 1 or not python_version.replace(".", "").isdigit():
+        python_version = options["python_version"]
+        if python_version is not None and not re.fullmatch(r"3\.\d{1,2}", python_version):
             raise BundleError(f"--python-version must look like 3.12, not {python_version!r}")
         return BundleOptions(
             project_dir=project,
