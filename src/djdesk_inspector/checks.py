@@ -80,6 +80,18 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     return messages
 
 
+def unknown_task_backend(setting: str, alias: str, check_id: str) -> list[Any]:
+    """An error when ``alias`` (an app's TASK_BACKEND) is not a key of ``settings.TASKS``."""
+    configured = getattr(settings, "TASKS", None) or {compat.DEFAULT_TASK_BACKEND_ALIAS: {}}
+    if alias in configured:
+        return []
+    return [
+        checks.Error(
+            f"{setting}['TASK_BACKEND'] is {alias!r}, which is not a key of TASKS.", id=check_id
+        )
+    ]
+
+
 def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     if not compat.TASKS_AVAILABLE:
         return [
@@ -89,16 +101,7 @@ def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                 id=f"{APP}.E005",
             )
         ]
-    alias = conf.get().TASK_BACKEND
-    configured = getattr(settings, "TASKS", None) or {compat.DEFAULT_TASK_BACKEND_ALIAS: {}}
-    if alias not in configured:
-        return [
-            checks.Error(
-                f"{conf.SETTING}['TASK_BACKEND'] is {alias!r}, which is not a key of TASKS.",
-                id=f"{APP}.E004",
-            )
-        ]
-    return []
+    return unknown_task_backend(conf.SETTING, conf.get().TASK_BACKEND, f"{APP}.E004")
 
 
 CSRF_VIEW = "djdesk_inspector.api_root.csrf_failure"

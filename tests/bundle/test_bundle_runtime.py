@@ -292,6 +292,8 @@ def test_a_cross_build_gets_the_target_wheels_and_skips_the_launch(tmp_path: Pat
         digest,
         "--target-platform",
         "x86_64-pc-windows-msvc",
+        "--python-version",
+        f"{sys.version_info[0]}.{sys.version_info[1]}",
         runtime=f"archive:{archive}",
     )
     assert "Launching the bundle: skipped (built for x86_64-pc-windows-msvc" in done.stdout

@@ -150,7 +150,7 @@ def test_a_timeout_is_reported_and_cleaned_up(tmp_path, old_bundle, monkeypatch)
         raise subprocess.TimeoutExpired(args[0], kwargs["timeout"])
 
     monkeypatch.setattr(builder.subprocess, "run", slow)
-    monkeypatch.setattr(builder, "git_sha", lambda folder: None)
+    monkeypatch.setattr(builder.gitinfo, "git_sha", lambda folder: None)
     source = write_sphinx_project(tmp_path / "docs")
     with pytest.raises(CommandError, match=r"did not finish within 600 s"):
         call_command("djdesk_docs_bundle", source=source)

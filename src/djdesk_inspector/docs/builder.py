@@ -19,6 +19,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from djdesk_inspector import gitinfo
 from djdesk_inspector.docs import manifest, serving
 
 SPHINX = "sphinx"
@@ -26,7 +27,6 @@ HTML = "html"
 BUILT_MARKERS = (serving.INDEX, "searchindex.js")
 ERROR_MARKERS = ("WARNING:", "ERROR:", "CRITICAL:", "Exception", "Error:")
 MESSAGE_LIMIT = 300
-GIT_TIMEOUT = 10
 
 
 class BuildError(Exception):
@@ -108,25 +108,6 @@ def _copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=_copy_ignore(source))
 
 
-def git_sha(folder: Path) -> str | None:
-    git = shutil.which("git")
-    if git is None:
-        return None
-    try:
-        done = subprocess.run(
-            [git, "rev-parse", "HEAD"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    sha = done.stdout.strip()
-    return sha if done.returncode == 0 and sha else None
-
-
 def _remove(path: Path) -> None:
     if path.is_symlink() or path.is_file():
         path.unlink(missing_ok=True)
@@ -177,7 +158,7 @@ def build(source: Path, output: Path, *, timeout: int) -> dict[str, Any]:
             _copy_tree(source, staging)
         if not (staging / serving.INDEX).is_file():
             raise BuildError(f"The build of {source} produced no {serving.INDEX}.")
-        data = manifest.describe(staging, builder=kind, git_sha=git_sha(source))
+        data = manifest.describe(staging, builder=kind, git_sha=gitinfo.git_sha(source))
         manifest.write(staging, data)
         _swap(staging, output)
     except OSError as exc:

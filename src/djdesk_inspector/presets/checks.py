@@ -24,7 +24,7 @@ from django.core import checks
 
 from djdesk_inspector import compat
 from djdesk_inspector.appsettings import problems
-from djdesk_inspector.checks import settings_messages
+from djdesk_inspector.checks import settings_messages, unknown_task_backend
 from djdesk_inspector.presets import conf, validation
 
 APP = "djdesk_presets"
@@ -115,14 +115,10 @@ def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             )
         ]
     alias = conf.get().TASK_BACKEND
+    missing = unknown_task_backend(conf.SETTING, alias, f"{APP}.E005")
+    if missing:
+        return missing
     configured = getattr(settings, "TASKS", None) or {compat.DEFAULT_TASK_BACKEND_ALIAS: {}}
-    if alias not in configured:
-        return [
-            checks.Error(
-                f"{conf.SETTING}['TASK_BACKEND'] is {alias!r}, which is not a key of TASKS.",
-                id=f"{APP}.E005",
-            )
-        ]
     backend = str(configured[alias].get("BACKEND", ""))
     if backend.startswith("django_tasks_db") and not apps.is_installed("django_tasks_db"):
         return [
