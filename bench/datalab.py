@@ -13,17 +13,14 @@ import json
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from importlib.util import find_spec
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# bench/inspect.py would shadow the stdlib module of that name: drop bench/ from the path.
-sys.path[:] = [str(ROOT / "src"), str(ROOT)] + [
-    p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
-]
+import pathsetup
+
+ROOT = pathsetup.ROOT
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
 
 import django  # noqa: E402

@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 import shutil
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src")]
+import pathsetup
+
+ROOT = pathsetup.ROOT
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402

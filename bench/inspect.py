@@ -14,24 +14,21 @@ Run: .venv/bin/python bench/inspect.py [--runs N] [--keep DIR]
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
-# This file is named like the stdlib module "inspect": never let it shadow that one.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+# This file is named like the stdlib module "inspect": pathsetup keeps bench/ off sys.path.
+import pathsetup
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-
-ROOT = HERE.parent
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+ROOT = pathsetup.ROOT
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
 
 import django  # noqa: E402

@@ -31,11 +31,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import pathsetup
+
+ROOT = pathsetup.ROOT
 PROJECT = ROOT / "example_project"
 SETTINGS = "atlas.settings_desktop"
-# bench/ holds a module named like the stdlib's ``inspect``: never import from there.
-sys.path[:] = [str(ROOT / "src"), *(p for p in sys.path[1:] if p)]
 
 from djdesk_electron_kit.handshake import parse_line  # noqa: E402
 

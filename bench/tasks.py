@@ -27,13 +27,11 @@ import threading
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+import pathsetup
+
+ROOT = pathsetup.ROOT
 WORK = Path(tempfile.mkdtemp(prefix="djdesk-bench-tasks-"))
-# bench/ holds scripts named like stdlib modules (inspect.py): keep it off the path.
-sys.path[:] = [str(WORK), str(ROOT), str(ROOT / "src")] + [
-    p for p in sys.path if Path(p or ".").resolve() != HERE
-]
+sys.path.insert(0, str(WORK))
 
 SETTINGS = f"""
 from djdesk_inspector import compat

@@ -106,8 +106,9 @@ def test_sigkill_during_pip_keeps_the_previous_bundle(example_bundle: Path) -> N
     proc.stdout.close()
     proc.stderr.close()
     assert (example_bundle / "manifest.json").read_bytes() == before
-    [stale] = running.siblings(example_bundle)
-    assert stale.startswith(".django-bundle.build-")
+    stale = running.siblings(example_bundle)
+    assert [name.startswith(f".django-bundle.build-{proc.pid}-") for name in stale] == [True, True]
+    assert stale[1] == stale[0] + ".work"
     # pip dies with the build: nothing keeps writing into the stale folder.
     deadline = time.monotonic() + 10
     while not all(_gone(pid) for pid in pips) and time.monotonic() < deadline:
@@ -115,7 +116,7 @@ def test_sigkill_during_pip_keeps_the_previous_bundle(example_bundle: Path) -> N
     assert all(_gone(pid) for pid in pips)
 
     done = running.build(example_bundle)
-    assert f"Removed what an interrupted build left: {stale}" in done.stdout
+    assert f"Removed what an interrupted build left: {', '.join(stale)}" in done.stdout
     assert running.siblings(example_bundle) == []
     assert manifest.stable(json.loads(before)) == _stable(example_bundle)
 

@@ -13,7 +13,6 @@ import importlib.util
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,12 +110,8 @@ class Builder:
         if removed:
             self.progress.info(f"Removed what an interrupted build left: {', '.join(removed)}")
         previous = manifest.read(options.output) if options.output.is_dir() else None
-        with (
-            staging.interruptible(),
-            staging.Stage(options.output) as stage,
-            tempfile.TemporaryDirectory(prefix="djdesk-bundle-work-") as work,
-        ):
-            state = _State(root=stage.path, work=Path(work))
+        with staging.interruptible(), staging.Stage(options.output) as stage:
+            state = _State(root=stage.path, work=stage.work)
             self._runtime(state)
             self._dependencies(state, previous)
             self._project(state, stage, settings_file)

@@ -1,6 +1,7 @@
 """Atomic builds: everything happens in a hidden sibling of the output, renamed at the end.
 
 ``.<name>.build-<pid>-<random>``  the bundle being built (removed on any failure)
+``.<name>.build-<pid>-<random>.work``  pip's scratch files for that build
 ``.<name>.old-<random>``          the previous bundle for the instant of the swap
 ``.<name>.adopt-<random>.json``   the journal of a commit that adopts entries of the
                                   previous bundle's site-packages (:class:`Adoption`)
@@ -181,16 +182,20 @@ class Stage:
         self.output = output.absolute()
         name = f"{_prefix(self.output, 'build')}{os.getpid()}-{secrets.token_hex(4)}"
         self.path = self.output.parent / name
+        # Next to the stage (not in /tmp) so the cleanup after a killed build finds it.
+        self.work = self.output.parent / f"{name}.work"
         self.committed = False
 
     def __enter__(self) -> Stage:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.path.mkdir()
+        self.work.mkdir()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if not self.committed:
-            with signals_ignored():
+        with signals_ignored():
+            _remove(self.work)
+            if not self.committed:
                 _remove(self.path)
 
     def _journal(self, adoption: Adoption) -> Path:
