@@ -39,6 +39,7 @@ from djdesk_electron_kit.bundle.errors import BundleError
 from djdesk_electron_kit.bundle.options import BundleOptions
 from djdesk_electron_kit.bundle.progress import Progress, human_size, tree_size
 from djdesk_electron_kit.bundle.staging import Adoption
+from djdesk_inspector import gitinfo
 from djdesk_inspector.docs.manifest import NAME as DOCS_MANIFEST
 
 TOTAL_STEPS = 8
@@ -336,7 +337,7 @@ class Builder:
                     ),
                 },
                 dependencies=state.resolution.recorded(),
-                git=manifest.git_sha(self.options.project_dir),
+                git=gitinfo.git_sha(self.options.project_dir),
             )
             manifest.write(state.root, data)
             step.done(f"{len(files)} files, {human_size(data['sizes']['total'])}")

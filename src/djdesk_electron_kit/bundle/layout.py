@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from djdesk_electron_kit.dirs import BUNDLE_MANIFEST, BUNDLE_STATIC
+from djdesk_electron_kit.dirs import BUNDLE_DOCS, BUNDLE_MANIFEST, BUNDLE_STATIC
 
 PYTHON = "python"
 SITE_PACKAGES = "site-packages"
 APP = "app"
 STATIC = BUNDLE_STATIC
-DOCS = "docs"
+DOCS = BUNDLE_DOCS
 MANIFEST = BUNDLE_MANIFEST
 
 #: Top-level parts, in the order the size report lists them.

@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,6 @@ from djdesk_electron_kit.bundle import layout
 
 FORMAT = 1
 CHUNK = 1 << 20
-GIT_TIMEOUT = 10
 #: Keys that change between two builds of the same inputs.
 VOLATILE_KEYS: tuple[str, ...] = ("built_at",)
 
@@ -71,26 +68,6 @@ def sizes(files: dict[str, Entry]) -> dict[str, int]:
         totals[top] = totals.get(top, 0) + int(entry.get("size", 0))
     totals["total"] = sum(totals.values())
     return totals
-
-
-def git_sha(folder: Path) -> str | None:
-    """The commit of the host project's checkout, when it is one."""
-    git = shutil.which("git")
-    if git is None:
-        return None
-    try:
-        done = subprocess.run(
-            [git, "rev-parse", "HEAD"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    sha = done.stdout.strip()
-    return sha if done.returncode == 0 and sha else None
 
 
 def build(
