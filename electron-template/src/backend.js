@@ -460,26 +460,25 @@ class Backend extends EventEmitter {
   async killTree(child) {
     const { deps, options } = this;
     const pid = child.pid;
-    if (pid && options.platform === 'win32') {
-      // taskkill /T walks the tree from the live parent, so it runs before
-      // anything else can make the parent exit and orphan its children. A dead
-      // parent's pid may already belong to someone else: leave it alone.
-      if (!hasExited(child)) {
-        await new Promise((resolve) => {
-          deps.execFile('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true }, () => resolve());
-        });
-      }
-      await this.waitUntil(() => hasExited(child), deps.now() + options.killGraceMs);
-      return;
-    }
     const deadline = deps.now() + options.killGraceMs;
-    // Closing stdin asks the launcher to shut down cleanly (contract step 7).
+    // Closing stdin asks the launcher to shut down cleanly (contract step 7): it stops
+    // its worker and server and exits 0.
     try {
       if (child.stdin) child.stdin.end();
     } catch {
       // already closed
     }
     if (!pid) return;
+    if (options.platform === 'win32') {
+      if (await this.waitUntil(() => hasExited(child), deadline)) return;
+      // Still alive, so taskkill /T can still walk the tree from the live parent.
+      this.record('djdesk', `backend did not stop within ${options.killGraceMs} ms: taskkill`);
+      await new Promise((resolve) => {
+        deps.execFile('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true }, () => resolve());
+      });
+      await this.waitUntil(() => hasExited(child), deps.now() + 2000);
+      return;
+    }
     this.signalGroup(pid, 'SIGTERM');
     // The leader may exit while a grandchild ignores SIGTERM: wait for the whole group.
     const clean = await this.waitUntil(() => hasExited(child) && !this.groupAlive(pid), deadline);

@@ -399,11 +399,29 @@ test('injected spawn, kill and timers drive the whole lifecycle', async () => {
   assert.deepEqual(calls.kill[0], [-4242, 'SIGTERM']);
 });
 
-test('on Windows stop() runs taskkill /T /F through execFile, never a shell', async () => {
+test('on Windows stop() closes stdin first and exits cleanly without taskkill', async () => {
+  const child = new FakeChild();
+  const execCalls = [];
+  child.stdin.on('finish', () => child.exit(0));
+  const backend = new Backend({
+    settingsModule: 'atlas.settings', dataDir: 'C:\\data', interpreter: 'C:\\py\\python.exe', platform: 'win32', env: {},
+  }, {
+    spawn: () => child,
+    execFile: (file, args) => execCalls.push({ file, args }),
+  });
+  const started = backend.start();
+  child.stdout.write('DJDESK_READY {"port": 5556}\n');
+  await started;
+  await backend.stop();
+  assert.equal(child.exitCode, 0);
+  assert.deepEqual(execCalls, []);
+});
+
+test('on Windows a launcher that ignores stdin gets taskkill /T /F through execFile, never a shell', async () => {
   const child = new FakeChild();
   const execCalls = [];
   const backend = new Backend({
-    settingsModule: 'atlas.settings', dataDir: 'C:\\data', interpreter: 'C:\\py\\python.exe', platform: 'win32', env: {},
+    settingsModule: 'atlas.settings', dataDir: 'C:\\data', interpreter: 'C:\\py\\python.exe', platform: 'win32', env: {}, killGraceMs: 50,
   }, {
     spawn: () => child,
     execFile: (file, args, options, callback) => {
