@@ -72,6 +72,7 @@ def scan_json(scan: Scan) -> dict[str, Any]:
 def snapshot_sections(snapshot: Snapshot | None) -> dict[str, Any]:
     if snapshot is None:
         return {"snapshot": None, **EMPTY_VIEW}
+    # Every save fills the view; only a bulk_create that skipped it costs the extra read.
     view = snapshot.view or projection.project(snapshot.data)
     meta = {
         "id": snapshot.pk,
@@ -96,7 +97,7 @@ def installed_sections(workspace: Workspace) -> dict[str, Any]:
 def build(workspace: Workspace) -> dict[str, Any]:
     """The whole payload for ``workspace`` (already fetched: that is query one)."""
     limit = conf.get().HISTORY_LIMIT
-    latest, previous_summary = None, None
+    previous_summary = None
     snapshots = Snapshot.objects.filter(workspace=workspace).order_by("-id")
     latest = snapshots.defer("data").first()
     if latest is not None:
