@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 
-from djdesk_inspector import status
+from djdesk_inspector import scans, status
 from djdesk_inspector.forms import WorkspaceForm
 from djdesk_inspector.jsonapi import ApiError, api, form_errors, not_found, read_json
-from djdesk_inspector.models import Snapshot, Workspace
+from djdesk_inspector.models import ScanKind, Snapshot, Workspace
 
 
 @api("GET", "POST")
@@ -49,9 +49,6 @@ def workspace_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 @api("POST")
 def workspace_scans(request: HttpRequest, slug: str) -> JsonResponse:
-    from djdesk_inspector import scans
-    from djdesk_inspector.models import ScanKind
-
     workspace = _workspace(slug)
     kind = read_json(request).get("kind") or ScanKind.AUTO
     if kind not in ScanKind.values:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from djdesk_inspector import conf, status
+from djdesk_inspector import conf, scans, status
 from djdesk_inspector.forms import WorkspaceForm
 from djdesk_inspector.models import ScanKind, Workspace
 
@@ -56,8 +56,6 @@ def wizard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def rescan(request: HttpRequest, slug: str) -> HttpResponse:
-    from djdesk_inspector import scans
-
     try:
         workspace = Workspace.objects.get(slug=slug)
     except Workspace.DoesNotExist as exc:
