@@ -18,6 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, database: str, **options: Any) -> None:
         report = sync_defaults(database)
+        if options["verbosity"] < 1:
+            return
         for label, keys in (
             ("created", report.created),
             ("updated", report.updated),
