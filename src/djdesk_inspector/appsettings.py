@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -91,3 +92,25 @@ def load_mapping(cls: type[T], raw: Any) -> T:
             value = raw[field.name]
             valid[field.name] = tuple(value) if isinstance(value, list) else value
     return cls(**valid)
+
+
+DATA_DIR_NAME = "djdesk-inspector"
+
+
+def base_dir() -> Path | None:
+    """``settings.BASE_DIR`` as a path, when the project defines one."""
+    base = getattr(settings, "BASE_DIR", None)
+    return Path(base) if isinstance(base, (str, PurePath)) and str(base) else None
+
+
+def folder(configured: str | PurePath, name: str) -> Path:
+    """A folder setting: as configured, else ``<BASE_DIR>/var/<name>``, else ``<name>`` in
+    the user data folder (platformdirs), so apps never guess a location of their own."""
+    if str(configured):
+        return Path(configured)
+    base = base_dir()
+    if base is not None:
+        return base / "var" / name
+    from platformdirs import user_data_path
+
+    return user_data_path(DATA_DIR_NAME, appauthor=False) / name

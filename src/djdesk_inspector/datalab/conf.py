@@ -7,12 +7,10 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
-from platformdirs import user_data_path
 
-from djdesk_inspector.appsettings import load, typed
+from djdesk_inspector.appsettings import folder, load, typed
 
 SETTING = "DJDESK_DATALAB"
-DATA_DIR_NAME = "djdesk-inspector"
 FOLDER = "datalab-exports"
 
 
@@ -62,10 +60,4 @@ def raw() -> Any:
 
 def export_root() -> Path:
     """The folder holding every workspace's exports (may not exist yet)."""
-    configured = get().EXPORT_ROOT
-    if str(configured):
-        return Path(configured)
-    base = getattr(settings, "BASE_DIR", None)
-    if isinstance(base, (str, PurePath)) and str(base):
-        return Path(base) / "var" / FOLDER
-    return user_data_path(DATA_DIR_NAME, appauthor=False) / FOLDER
+    return folder(get().EXPORT_ROOT, FOLDER)

@@ -5,13 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from django.conf import settings
-from platformdirs import user_data_path
-
-from djdesk_inspector.appsettings import load, typed
+from djdesk_inspector.appsettings import base_dir, folder, load, typed
 
 SETTING = "DJDESK_DOCS"
-DATA_DIR_NAME = "djdesk-inspector"
 
 
 @dataclass(frozen=True)
@@ -47,20 +43,9 @@ def get() -> DocsSettings:
     return load(DocsSettings, SETTING)
 
 
-def _base_dir() -> Path | None:
-    base = getattr(settings, "BASE_DIR", None)
-    return Path(base) if isinstance(base, (str, PurePath)) and str(base) else None
-
-
 def bundle_dir() -> Path:
     """The folder the docs are served from (may not exist yet)."""
-    configured = get().BUNDLE_DIR
-    if str(configured):
-        return Path(configured)
-    base = _base_dir()
-    if base is not None:
-        return base / "var" / "docs-bundle"
-    return user_data_path(DATA_DIR_NAME, appauthor=False) / "docs-bundle"
+    return folder(get().BUNDLE_DIR, "docs-bundle")
 
 
 def source_dir() -> Path | None:
@@ -68,5 +53,5 @@ def source_dir() -> Path | None:
     configured = get().SOURCE_DIR
     if str(configured):
         return Path(configured)
-    base = _base_dir()
+    base = base_dir()
     return base / "docs" if base is not None else None
