@@ -34,7 +34,7 @@ WORK = Path(tempfile.mkdtemp(prefix="djdesk-bench-tasks-"))
 sys.path.insert(0, str(WORK))
 
 SETTINGS = f"""
-from djdesk_inspector import compat
+from djdesk_inspector.kernel import compat
 SECRET_KEY = "bench"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver"]
@@ -80,7 +80,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from djdesk_inspector import processes  # noqa: E402
+from djdesk_inspector.kernel import processes  # noqa: E402
 from djdesk_inspector.models import Workspace  # noqa: E402
 from djdesk_inspector.presets.models import Preset, TaskRun, TaskRunLogLine  # noqa: E402
 from tests.presets.projects import write_project  # noqa: E402

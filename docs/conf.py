@@ -16,7 +16,7 @@ copyright = "djdesk contributors"
 version = release = __version__
 
 # djdesk_settings: settings tables from the conf.py dataclasses; djdesk_openapi: the API
-# reference from djdesk_inspector.openapi.document() (configures Django in-process).
+# reference from djdesk_inspector.kernel.openapi.document() (configures Django in-process).
 extensions = ["djdesk_settings", "djdesk_openapi"]
 exclude_patterns = ["_build", "requirements.txt"]
 nitpicky = True

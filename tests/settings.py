@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from djdesk_inspector import compat
+from djdesk_inspector.kernel import compat
 
 BASE_DIR = Path(__file__).resolve().parent
 # One folder per test process, so parallel runs and reruns never share a database file.

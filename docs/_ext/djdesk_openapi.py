@@ -2,7 +2,7 @@
 
 ``.. djdesk-openapi::`` configures Django inside the Sphinx process (every djdesk app
 installed, an in-memory SQLite database that is never opened, no URLconf), calls
-:func:`djdesk_inspector.openapi.document` and turns each operation into a section:
+:func:`djdesk_inspector.kernel.openapi.document` and turns each operation into a section:
 summary, parameters, request body and responses. The reference is generated from
 the same tables the running server answers ``/djdesk/api/openapi.json`` from, so it
 cannot drift from the code. The raw document is written next to the HTML pages as
@@ -40,7 +40,7 @@ DJDESK_APPS = (
 )
 # Modules holding the operation tables: a change to one of them re-reads the page.
 SCHEMA_MODULES = (
-    "djdesk_inspector.openapi",
+    "djdesk_inspector.kernel.openapi",
     "djdesk_inspector.presets.api_schema",
     "djdesk_inspector.datalab.api_schema",
 )
@@ -48,7 +48,7 @@ SCHEMA_MODULES = (
 
 def django_settings() -> dict[str, Any]:
     """The least Django needs to populate the app registry with every djdesk app."""
-    from djdesk_inspector import compat
+    from djdesk_inspector.kernel import compat
 
     tasks_apps: list[str] = []
     if compat.TASKS_AVAILABLE:
@@ -77,7 +77,7 @@ def load_document() -> dict[str, Any]:
     if not settings.configured:
         settings.configure(**django_settings())
     django.setup()
-    from djdesk_inspector import openapi
+    from djdesk_inspector.kernel import openapi
 
     return openapi.document()
 

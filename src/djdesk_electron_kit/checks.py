@@ -21,8 +21,9 @@ from django.core import checks
 
 from djdesk_electron_kit import conf, runtime, secret_key
 from djdesk_electron_kit.desktop_settings import MIDDLEWARE, WHITENOISE_MIDDLEWARE
-from djdesk_inspector.appsettings import problems
-from djdesk_inspector.checks import settings_messages
+from djdesk_inspector.kernel import checks as kernel_checks
+from djdesk_inspector.kernel.appsettings import problems
+from djdesk_inspector.kernel.checks import settings_messages
 
 APP = "djdesk_electron_kit"
 
@@ -108,6 +109,7 @@ def check_secret_key_file(app_configs: Any = None, **kwargs: Any) -> list[Any]:
 
 
 def register() -> None:
+    kernel_checks.register()
     checks.register(check_settings)
     checks.register(check_middleware)
     checks.register(check_token)

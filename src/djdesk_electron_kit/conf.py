@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from djdesk_inspector.appsettings import load, load_mapping, typed
+from djdesk_inspector.kernel.appsettings import load, load_mapping, typed
 
 SETTING = "DJDESK_DESKTOP"
 

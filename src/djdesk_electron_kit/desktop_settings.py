@@ -60,7 +60,7 @@ def _middleware(existing: list[str] | tuple[str, ...]) -> list[str]:
 
 
 def _installed_apps(existing: list[str] | tuple[str, ...]) -> list[str]:
-    from djdesk_inspector import compat
+    from djdesk_inspector.kernel import compat
 
     wanted = [
         "django.contrib.staticfiles",
@@ -120,7 +120,7 @@ def _sibling_app_settings(namespace: Mapping[str, Any], found: DesktopPaths) -> 
 
 def desktop_settings(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Every setting :func:`apply` would set, computed from the module's namespace."""
-    from djdesk_inspector import compat
+    from djdesk_inspector.kernel import compat
 
     options = conf.from_mapping(namespace)
     found = paths(namespace)

@@ -3,7 +3,7 @@
 1. resolve the data and log dirs (``--data-dir`` wins; see :mod:`.dirs`);
 2. load the desktop settings (:mod:`.desktop_settings`), ``django.setup()``;
 3. migrate when something is pending, with backup and restore (:mod:`.migrations_guard`);
-4. mark runs left ``running`` by a crash as failed (:mod:`.reaping`);
+4. mark runs left ``running`` by a crash as failed (:mod:`djdesk_inspector.kernel.reaping`);
 5. bind waitress to ``127.0.0.1:0``, start the supervised worker, print the READY line;
 6. serve, requiring the launch token on every request (:mod:`.middleware`);
 7. on SIGTERM/SIGINT/stdin EOF: stop the worker tree and the server, exit 0.
@@ -141,7 +141,7 @@ def _start_worker(options: LaunchOptions, stop: StopRequest) -> Supervisor | Non
     from django.conf import settings
 
     from djdesk_electron_kit import conf, supervisor
-    from djdesk_inspector.compat import DATABASE_BACKEND
+    from djdesk_inspector.kernel.compat import DATABASE_BACKEND
 
     desktop = conf.get()
     backend = (getattr(settings, "TASKS", None) or {}).get("default", {}).get("BACKEND")
@@ -173,9 +173,10 @@ def run(
     from django.core.wsgi import get_wsgi_application
     from django.db import connections
 
-    from djdesk_electron_kit import conf, migrations_guard, reaping
+    from djdesk_electron_kit import conf, migrations_guard
     from djdesk_electron_kit.server import Server
     from djdesk_electron_kit.shutdown import install_signal_handlers, watch_stdin
+    from djdesk_inspector.kernel import reaping
 
     runtime.STATE.token = token
     # Children (worker, scans, task runs) must never inherit the token.

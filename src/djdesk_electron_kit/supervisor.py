@@ -1,6 +1,6 @@
 """Keep one django-tasks-db worker alive next to the server.
 
-The worker runs in its own process group (``djdesk_inspector.processes``) so that
+The worker runs in its own process group (``djdesk_inspector.kernel.processes``) so that
 stopping it also stops whatever a task started. If it dies, it is restarted after a
 growing delay; if it keeps dying within seconds of starting, the supervisor gives up
 and the launcher exits with code 5 so the shell can show a crash dialog instead of
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from djdesk_electron_kit import runtime
 from djdesk_electron_kit.conf import DesktopSettings
-from djdesk_inspector import processes
+from djdesk_inspector.kernel import processes
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 
-from djdesk_inspector import openapi
-from djdesk_inspector.jsonapi import api, error_response, not_found
+from djdesk_inspector.kernel import openapi
+from djdesk_inspector.kernel.jsonapi import api, error_response, not_found
 
 API_MARKER = "/api/"
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, Json
 
 from djdesk_inspector import scans, status
 from djdesk_inspector.forms import WorkspaceForm
-from djdesk_inspector.jsonapi import ApiError, api, form_errors, not_found, read_json
+from djdesk_inspector.kernel.jsonapi import ApiError, api, form_errors, not_found, read_json
 from djdesk_inspector.models import ScanKind, Snapshot, Workspace
 
 

@@ -10,35 +10,28 @@ Ids:
   W001  DJDESK_INSPECTOR has an unknown key (a typo?)
   W002  ENV_ALLOWLIST names a variable that is never passed to a child (a secret)
   W003  CSRF_FAILURE_VIEW is Django's: CSRF failures on the API answer HTML, not JSON
+  E010  a reaper an installed app declares cannot be imported (kernel check)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
 
-from djdesk_inspector import compat, conf, environment
-from djdesk_inspector.appsettings import Problem, problems
+from djdesk_inspector import conf
+from djdesk_inspector.kernel import checks as kernel_checks
+from djdesk_inspector.kernel import compat, environment
+from djdesk_inspector.kernel.appsettings import problems
+from djdesk_inspector.kernel.checks import settings_messages, unknown_task_backend
 
 APP = "djdesk_inspector"
 
 PROBLEM_IDS = {"not-a-dict": "E002", "wrong-type": "E003", "unknown-key": "W001"}
 
 POSITIVE_INTS = ("SCAN_TIMEOUT", "OUTPUT_LIMIT_BYTES", "HISTORY_LIMIT", "POLL_INTERVAL_MS")
-
-
-def settings_messages(app: str, found: Iterable[Problem], ids: dict[str, str]) -> list[Any]:
-    """Turn :class:`Problem` objects into check messages under ``app``'s ids."""
-    messages: list[Any] = []
-    for problem in found:
-        check_id = ids[problem.kind]
-        cls = checks.Warning if check_id.startswith("W") else checks.Error
-        messages.append(cls(problem.message, id=f"{app}.{check_id}"))
-    return messages
 
 
 def required_apps() -> tuple[str, ...]:
@@ -80,18 +73,6 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     return messages
 
 
-def unknown_task_backend(setting: str, alias: str, check_id: str) -> list[Any]:
-    """An error when ``alias`` (an app's TASK_BACKEND) is not a key of ``settings.TASKS``."""
-    configured = getattr(settings, "TASKS", None) or {compat.DEFAULT_TASK_BACKEND_ALIAS: {}}
-    if alias in configured:
-        return []
-    return [
-        checks.Error(
-            f"{setting}['TASK_BACKEND'] is {alias!r}, which is not a key of TASKS.", id=check_id
-        )
-    ]
-
-
 def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     if not compat.TASKS_AVAILABLE:
         return [
@@ -120,6 +101,7 @@ def check_csrf_view(app_configs: Any = None, **kwargs: Any) -> list[Any]:
 
 
 def register() -> None:
+    kernel_checks.register()
     checks.register(check_csrf_view)
     checks.register(check_required_apps)
     checks.register(check_settings)

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from djdesk_inspector.slugs import MAX_LENGTH, base_slug, unique_slug
+from djdesk_inspector.kernel.slugs import MAX_LENGTH, base_slug, unique_slug
 
 
 class WorkspaceManager(models.Manager["Workspace"]):

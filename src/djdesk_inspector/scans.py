@@ -21,8 +21,8 @@ from django.utils import timezone
 from djdesk_inspector import conf
 from djdesk_inspector.inspection import engine
 from djdesk_inspector.inspection.errors import ScanError
+from djdesk_inspector.kernel.redaction import redact
 from djdesk_inspector.models import Scan, ScanKind, ScanStatus, Snapshot, Workspace
-from djdesk_inspector.redaction import redact
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ def _still_queued(scan: Scan) -> bool:
     """True when the task backend still holds this scan's task, waiting to run."""
     if not scan.task_id:
         return False
-    from djdesk_inspector.compat import TaskResultStatus
+    from djdesk_inspector.kernel.compat import TaskResultStatus
     from djdesk_inspector.tasks import run_scan
 
     try:

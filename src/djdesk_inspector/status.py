@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,28 +17,12 @@ from django.utils.module_loading import import_string
 
 from djdesk_inspector import conf, projection
 from djdesk_inspector.inspection import insights
+from djdesk_inspector.kernel import registry
 from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace
-from djdesk_inspector.mounts import installed_label
 
 EMPTY_VIEW = {"schema": {"nodes": [], "edges": []}, "migrations": None} | {
     key: None for key in projection.COPIED_SECTIONS
 }
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of the payload contributed by a sibling app, present only when installed."""
-
-    key: str
-    app_label: str
-    builder: str  # dotted path to ``(workspace: Workspace) -> dict``
-
-
-SECTIONS: tuple[Section, ...] = (
-    Section("task_runs", "djdesk_presets", "djdesk_inspector.presets.status.section"),
-    Section("exports", "djdesk_datalab", "djdesk_inspector.datalab.status.section"),
-    Section("docs", "djdesk_docs", "djdesk_inspector.docs.status.section"),
-)
 
 
 def workspace_json(workspace: Workspace) -> dict[str, Any]:
@@ -84,13 +67,14 @@ def snapshot_sections(snapshot: Snapshot | None) -> dict[str, Any]:
 
 
 def installed_sections(workspace: Workspace) -> dict[str, Any]:
+    """The sections installed apps declare (:mod:`~djdesk_inspector.kernel.registry`).
+
+    A section whose app is not installed is absent from the payload.
+    """
     sections: dict[str, Any] = {}
-    for section in SECTIONS:
-        if installed_label(section.app_label):
-            build: Callable[[Workspace], dict[str, Any]] = import_string(section.builder)
-            sections[section.key] = {"installed": True, **build(workspace)}
-        else:
-            sections[section.key] = {"installed": False}
+    for _label, section in registry.status_sections():
+        build: Callable[[Workspace], dict[str, Any]] = import_string(section.builder)
+        sections[section.key] = {"installed": True, **build(workspace)}
     return sections
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from djdesk_inspector import conf
-from djdesk_inspector.compat import task
+from djdesk_inspector.kernel.compat import task
 
 
 @task(backend=conf.get().TASK_BACKEND)

@@ -3,11 +3,11 @@
 from django.urls import include, path
 
 from djdesk_inspector import api_root
-from djdesk_inspector.mounts import installed_mounts
+from djdesk_inspector.kernel import registry
 
 urlpatterns = [
     path("api/openapi.json", api_root.openapi_document, name="djdesk-openapi"),
-    *(path(mount.prefix, include(mount.urlconf)) for mount in installed_mounts()),
+    *(path(mount.prefix, include(mount.urlconf)) for mount in registry.mounts()),
     # Last: any other api/ path is a JSON 404, never an HTML page.
     path("api/<path:rest>", api_root.unknown_endpoint, name="djdesk-api-unknown"),
 ]

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from djdesk_inspector import conf, detection, paths
+from djdesk_inspector import conf, detection
+from djdesk_inspector.kernel import paths
 from djdesk_inspector.models import Workspace
 
 

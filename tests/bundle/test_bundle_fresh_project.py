@@ -15,7 +15,7 @@ from tests.bundle import running
 pytestmark = pytest.mark.slow
 
 SETTINGS_TAIL = """
-from djdesk_inspector import compat
+from djdesk_inspector.kernel import compat
 
 INSTALLED_APPS += [
     *([compat.TASKS_APP] if compat.TASKS_APP else []),

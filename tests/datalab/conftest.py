@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from djdesk_inspector import compat
 from djdesk_inspector.inspection import engine, samples
+from djdesk_inspector.kernel import compat
 
 DEMO_COMMAND = (
     Path(__file__).resolve().parents[2]

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from djdesk_inspector import compat, processes
 from djdesk_inspector.datalab import exports
 from djdesk_inspector.datalab.models import Export, ExportStatus
+from djdesk_inspector.kernel import compat, processes
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -123,7 +123,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from djdesk_inspector.compat import TaskResultStatus
+from djdesk_inspector.kernel.compat import TaskResultStatus
 from djdesk_inspector.models import Scan, ScanStatus, Workspace
 from djdesk_inspector.presets.models import RunStatus, TaskRun
 
@@ -188,7 +188,7 @@ def test_after_a_crash_the_next_launch_fails_interrupted_runs(data_dir: Path) ->
             "scan": "failed",
             "run": "failed",
             "result": "FAILED",
-            "error": "djdesk_electron_kit.reaping.InterruptedRun",
+            "error": "djdesk_electron_kit.task_results.InterruptedRun",
         }
         assert relaunched.stop() == ExitCode.OK
     finally:

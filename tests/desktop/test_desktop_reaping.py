@@ -1,14 +1,19 @@
-"""The reaper table: installed apps only, missing functions skipped, failures contained."""
+"""Reapers come from the installed apps' declarations; a broken one is loud, never skipped."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from djdesk_electron_kit import reaping
-from djdesk_electron_kit.reaping import Reaper
-from djdesk_inspector.compat import TaskResultStatus
+from djdesk_electron_kit import task_results
+from djdesk_inspector.kernel import reaping, registry
+from djdesk_inspector.kernel.compat import TaskResultStatus
+from djdesk_inspector.kernel.registry import Reaper
 
 CALLS: list[str] = []
 
@@ -23,32 +28,64 @@ def failing() -> int:
     raise RuntimeError("boom")
 
 
-def test_only_installed_apps_and_existing_functions_are_called() -> None:
-    CALLS.clear()
+def declared(*reapers: Reaper) -> list[tuple[str, Reaper]]:
+    return [("djdesk_inspector", reaper) for reaper in reapers]
+
+
+@pytest.fixture
+def broken_table(monkeypatch: pytest.MonkeyPatch) -> None:
     here = __name__
-    counts = reaping.reap_all(
-        (
-            Reaper("djdesk_inspector", f"{here}.failing"),
-            Reaper("djdesk_inspector", f"{here}.counting"),
-            Reaper("djdesk_inspector", f"{here}.no_such_function"),
-            Reaper("djdesk_inspector", "no_such_module.reap"),
-            Reaper("not_installed_app", f"{here}.counting"),
-        )
+    table = declared(
+        Reaper(f"{here}.failing"),
+        Reaper(f"{here}.counting"),
+        Reaper(f"{here}.no_such_function"),
+        Reaper("no_such_module.reap"),
     )
+    monkeypatch.setattr(registry, "reapers", lambda: table)
+
+
+@pytest.mark.usefixtures("broken_table")
+def test_failures_are_contained_and_missing_reapers_logged_as_errors(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    CALLS.clear()
+    with caplog.at_level(logging.ERROR, logger=reaping.__name__):
+        counts = reaping.reap_all()
     assert CALLS == ["failing", "counting"]
-    assert counts == {f"{here}.counting": 2}
+    assert counts == {f"{__name__}.counting": 2}
+    unloadable = [r.getMessage() for r in caplog.records if "cannot be loaded" in r.getMessage()]
+    assert len(unloadable) == 2, unloadable
 
 
-def test_the_declared_table_names_real_apps_and_callables() -> None:
-    from django.apps import apps
-    from django.utils.module_loading import import_string
+@pytest.mark.usefixtures("broken_table")
+def test_an_unloadable_reaper_is_a_system_check_error() -> None:
+    messages = reaping.check_reapers()
+    assert [m.id for m in messages] == ["djdesk_inspector.E010"] * 2
+    assert "no_such_module.reap" in messages[1].msg
+    with pytest.raises(SystemCheckError, match="E010"):
+        call_command("check")
 
-    installed = {config.label for config in apps.get_app_configs()}
-    for reaper in reaping.REAPERS:
-        assert reaper.app_label in installed, reaper
-        assert callable(import_string(reaper.function)), reaper
-    labels = {reaper.app_label for reaper in reaping.REAPERS}
+
+def test_the_installed_apps_declare_real_reapers() -> None:
+    resolved = reaping.resolve_all()
+    assert all(item.function is not None for item in resolved), resolved
+    labels = {item.app_label for item in resolved}
     assert {"djdesk_inspector", "djdesk_presets", "djdesk_datalab"} <= labels
+    assert reaping.check_reapers() == []
+
+
+def test_a_reaper_requiring_an_absent_app_is_not_declared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    contributions = registry.Contributions(
+        reapers=(Reaper(f"{__name__}.counting", requires="not_installed_app"),)
+    )
+    monkeypatch.setattr(
+        registry,
+        "contributing_apps",
+        lambda: iter([(type("Config", (), {"label": "x"})(), contributions)]),
+    )
+    assert registry.reapers() == []
 
 
 @pytest.mark.django_db
@@ -65,10 +102,10 @@ def test_running_task_results_become_failed() -> None:
         )
 
     running, ready = make(TaskResultStatus.RUNNING), make(TaskResultStatus.READY)
-    assert reaping.reap_task_results() == 1
+    assert task_results.reap_task_results() == 1
     running.refresh_from_db()
     ready.refresh_from_db()
     assert running.status == TaskResultStatus.FAILED
     assert running.finished_at is not None
-    assert running.exception_class_path == "djdesk_electron_kit.reaping.InterruptedRun"
+    assert running.exception_class_path == "djdesk_electron_kit.task_results.InterruptedRun"
     assert ready.status == TaskResultStatus.READY

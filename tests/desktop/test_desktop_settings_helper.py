@@ -13,7 +13,7 @@ import pytest
 from djdesk_electron_kit import desktop_settings, dirs, secret_key
 from djdesk_electron_kit.conf import DesktopSettings
 from djdesk_electron_kit.desktop_settings import MIDDLEWARE, WHITENOISE_MIDDLEWARE, apply
-from djdesk_inspector import compat
+from djdesk_inspector.kernel import compat
 
 BASE: dict[str, Any] = {
     "__name__": "shop.settings_desktop",

@@ -92,6 +92,6 @@ def process_gone(pid: int) -> bool:
         except OSError:
             return True
         return "\nState:\tZ" in text or "\nState:\tX" in text
-    from djdesk_inspector import processes
+    from djdesk_inspector.kernel import processes
 
     return not processes.pid_alive(pid)

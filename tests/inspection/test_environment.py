@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from djdesk_inspector.environment import FIXED, clean_env, is_forbidden
+from djdesk_inspector.kernel.environment import FIXED, clean_env, is_forbidden
 
 HOST = {
     "PATH": "/usr/bin",

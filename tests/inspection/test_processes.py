@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from djdesk_inspector import processes
-from djdesk_inspector.environment import clean_env
+from djdesk_inspector.kernel import processes
+from djdesk_inspector.kernel.environment import clean_env
 
 from .projects import process_gone
 

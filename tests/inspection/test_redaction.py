@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from djdesk_inspector.redaction import (
+from djdesk_inspector.kernel.redaction import (
     REDACTED,
     is_sensitive_key,
     redact,

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from djdesk_inspector import openapi
+from djdesk_inspector.kernel import openapi
 from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from djdesk_inspector import compat
+from djdesk_inspector.kernel import compat
 from tests.presets.projects import SNAPSHOT, write_project
 
 TEST_COMMANDS = ("printenv", "printsecret", "chatty", "sleeper", "touchfile")
@@ -95,7 +95,7 @@ def log_text(run_id: int) -> str:
 
 def pid_gone(pid: int) -> bool:
     """True once ``pid`` no longer runs (a zombie awaiting its reaper counts as gone)."""
-    from djdesk_inspector import processes
+    from djdesk_inspector.kernel import processes
 
     if not processes.pid_alive(pid):
         return True

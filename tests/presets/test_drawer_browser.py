@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.db import connection
 
-from djdesk_inspector import compat
+from djdesk_inspector.kernel import compat
 from djdesk_inspector.presets import runner
 from djdesk_inspector.presets.models import RunStatus, TaskRun
 from tests.presets.workers import db_workers

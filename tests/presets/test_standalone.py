@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 SETTINGS = """
 from pathlib import Path
-from djdesk_inspector import compat
+from djdesk_inspector.kernel import compat
 BASE_DIR = Path({project!r})
 SECRET_KEY = "solo"
 DEBUG = False

@@ -144,7 +144,7 @@ def test_unknown_task_backend_is_e005():
 
 
 def test_database_backend_without_its_app_is_e007(settings):
-    from djdesk_inspector import compat
+    from djdesk_inspector.kernel import compat
 
     settings.TASKS = {"default": {"BACKEND": compat.DATABASE_BACKEND}}
     settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_tasks_db"]
@@ -166,7 +166,7 @@ def test_reap_keeps_queued_runs_and_fails_lost_ones(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from djdesk_inspector import compat
+    from djdesk_inspector.kernel import compat
 
     settings.TASKS = {"default": {"BACKEND": compat.DATABASE_BACKEND}}
     with django_capture_on_commit_callbacks(execute=True):

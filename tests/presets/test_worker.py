@@ -11,7 +11,7 @@ import time
 import pytest
 from django.db import connection
 
-from djdesk_inspector import compat
+from djdesk_inspector.kernel import compat
 from djdesk_inspector.presets import runs
 from djdesk_inspector.presets.models import RunStatus, TaskRun
 from tests.presets.conftest import pid_gone, wait_for

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from djdesk_inspector import processes
+from djdesk_inspector.kernel import processes
 
 REPO = Path(__file__).resolve().parents[2]
 WORKER_ARGS = ("db_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload")

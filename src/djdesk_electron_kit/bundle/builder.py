@@ -39,8 +39,8 @@ from djdesk_electron_kit.bundle.errors import BundleError
 from djdesk_electron_kit.bundle.options import BundleOptions
 from djdesk_electron_kit.bundle.progress import Progress, human_size, tree_size
 from djdesk_electron_kit.bundle.staging import Adoption
-from djdesk_inspector import gitinfo
 from djdesk_inspector.docs.manifest import NAME as DOCS_MANIFEST
+from djdesk_inspector.kernel import gitinfo
 
 TOTAL_STEPS = 8
 

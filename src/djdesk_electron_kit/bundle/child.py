@@ -1,7 +1,7 @@
 """Run the build's tools (pip, collectstatic, the compiler, the launcher) as children.
 
 Every child leads its own process group, so a timeout or an interrupt stops its
-whole tree (:func:`djdesk_inspector.processes.kill_tree`). On Linux a child also
+whole tree (:func:`djdesk_inspector.kernel.processes.kill_tree`). On Linux a child also
 dies with the build (``PR_SET_PDEATHSIG``): a build killed with SIGKILL must not
 leave a pip behind that keeps writing into the folder the next build cleans up.
 Never a shell: ``argv`` is a list.
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from djdesk_electron_kit.bundle.errors import BundleError
-from djdesk_inspector import processes
+from djdesk_inspector.kernel import processes
 
 TAIL_LINES = 200
 MESSAGE_LIMIT = 300

@@ -27,7 +27,7 @@ from djdesk_electron_kit import handshake
 from djdesk_electron_kit import runtime as desktop_runtime
 from djdesk_electron_kit.bundle import child, layout
 from djdesk_electron_kit.bundle.errors import BundleError
-from djdesk_inspector import processes
+from djdesk_inspector.kernel import processes
 
 READY_TIMEOUT = 180.0
 REQUEST_TIMEOUT = 30.0

@@ -31,7 +31,7 @@ from typing import Any
 
 from djdesk_electron_kit.bundle import layout
 from djdesk_electron_kit.bundle.errors import BuildInterrupted, BundleError
-from djdesk_inspector.processes import pid_alive
+from djdesk_inspector.kernel.processes import pid_alive
 
 STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")
 

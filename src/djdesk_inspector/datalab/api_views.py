@@ -6,7 +6,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from djdesk_inspector.datalab import exports, preview, registry
-from djdesk_inspector.jsonapi import ApiError, api, read_json
+from djdesk_inspector.kernel.jsonapi import ApiError, api, read_json
 
 MAX_LIST = 500
 

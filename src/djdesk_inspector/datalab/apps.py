@@ -1,7 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from djdesk_inspector.mounts import installed_label
+from djdesk_inspector.kernel.registry import (
+    Contributions,
+    Mount,
+    Reaper,
+    StatusSection,
+    installed_label,
+)
 
 
 class DatalabConfig(AppConfig):
@@ -9,6 +15,12 @@ class DatalabConfig(AppConfig):
     label = "djdesk_datalab"
     verbose_name = _("djdesk data lab")
     default_auto_field = "django.db.models.BigAutoField"
+    djdesk = Contributions(
+        mount=Mount("", "djdesk_inspector.datalab.urls"),
+        status_sections=(StatusSection("exports", "djdesk_inspector.datalab.status.section"),),
+        operations="djdesk_inspector.datalab.api_schema.OPERATIONS",
+        reapers=(Reaper("djdesk_inspector.datalab.exports.reap_stale_exports"),),
+    )
 
     def ready(self) -> None:
         from django.db.models.signals import pre_delete

@@ -19,10 +19,11 @@ from typing import Any
 
 from django.core import checks
 
-from djdesk_inspector.appsettings import problems
-from djdesk_inspector.checks import settings_messages
 from djdesk_inspector.datalab import conf, execution, registry
-from djdesk_inspector.mounts import installed_label
+from djdesk_inspector.kernel import checks as kernel_checks
+from djdesk_inspector.kernel.appsettings import problems
+from djdesk_inspector.kernel.checks import settings_messages
+from djdesk_inspector.kernel.registry import installed_label
 
 APP = "djdesk_datalab"
 
@@ -108,6 +109,7 @@ def check_execution(app_configs: Any = None, **kwargs: Any) -> list[Any]:
 
 
 def register() -> None:
+    kernel_checks.register()
     checks.register(check_inspector)
     checks.register(check_settings)
     checks.register(check_execution)

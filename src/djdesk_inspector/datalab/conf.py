@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
-from djdesk_inspector.appsettings import folder, load, typed
+from djdesk_inspector.kernel.appsettings import folder, load, typed
 
 SETTING = "DJDESK_DATALAB"
 FOLDER = "datalab-exports"

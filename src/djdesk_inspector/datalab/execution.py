@@ -2,7 +2,7 @@
 
 nbclient starts the kernel through jupyter_client, which hands the kernel whatever
 ``env`` it is given and ``os.environ`` otherwise; here it is always given
-:func:`djdesk_inspector.environment.clean_env`, so the host's secrets, settings
+:func:`djdesk_inspector.kernel.environment.clean_env`, so the host's secrets, settings
 module and ``PYTHONPATH`` never reach notebook code. The kernel gets a throwaway
 ``IPYTHONDIR`` (no user startup scripts, nothing written to the home folder) and
 runs in the export's folder, where the notebook's data files are.
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from djdesk_inspector.datalab.models import Execution
-from djdesk_inspector.environment import clean_env
+from djdesk_inspector.kernel.environment import clean_env
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode

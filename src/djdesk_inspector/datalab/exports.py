@@ -27,9 +27,9 @@ from django.utils import timezone
 from djdesk_inspector import conf as inspector_conf
 from djdesk_inspector.datalab import conf, execution, registry, storage
 from djdesk_inspector.datalab.models import Execution, Export, ExportStatus
-from djdesk_inspector.jsonapi import ApiError, not_found
+from djdesk_inspector.kernel.jsonapi import ApiError, not_found
+from djdesk_inspector.kernel.redaction import redact
 from djdesk_inspector.models import Snapshot, Workspace
-from djdesk_inspector.redaction import redact
 
 logger = logging.getLogger(__name__)
 
@@ -449,8 +449,8 @@ def _still_queued(task_id: str) -> bool:
     """True when the task backend still holds this export's task, waiting to run."""
     if not task_id:
         return False
-    from djdesk_inspector.compat import TaskResultStatus
     from djdesk_inspector.datalab.tasks import run_export
+    from djdesk_inspector.kernel.compat import TaskResultStatus
 
     try:
         backend = inspector_conf.get().TASK_BACKEND

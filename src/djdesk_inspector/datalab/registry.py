@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.module_loading import import_string
 
 from djdesk_inspector.datalab import conf
-from djdesk_inspector.mounts import installed_label
+from djdesk_inspector.kernel.registry import installed_label
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode

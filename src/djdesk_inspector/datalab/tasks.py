@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from djdesk_inspector import compat
+from djdesk_inspector.kernel import compat
 
 
 @compat.task()

@@ -7,7 +7,7 @@ project still starts and shows that message.
 
 from django.urls import path
 
-from djdesk_inspector.mounts import installed_label
+from djdesk_inspector.kernel.registry import installed_label
 
 app_name = "djdesk_datalab"
 

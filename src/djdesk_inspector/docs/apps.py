@@ -1,11 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from djdesk_inspector.kernel.registry import Contributions, Mount, StatusSection
+
 
 class DocsConfig(AppConfig):
     name = "djdesk_inspector.docs"
     label = "djdesk_docs"
     verbose_name = _("djdesk offline docs")
+    djdesk = Contributions(
+        mount=Mount("docs/", "djdesk_inspector.docs.urls"),
+        status_sections=(StatusSection("docs", "djdesk_inspector.docs.status.section"),),
+    )
 
     def ready(self) -> None:
         from djdesk_inspector.docs import checks

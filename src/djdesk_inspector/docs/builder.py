@@ -19,8 +19,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from djdesk_inspector import gitinfo
 from djdesk_inspector.docs import manifest, serving
+from djdesk_inspector.kernel import gitinfo
 
 SPHINX = "sphinx"
 HTML = "html"

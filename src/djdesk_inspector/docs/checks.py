@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 
 from django.core import checks
 
-from djdesk_inspector.appsettings import problems
-from djdesk_inspector.checks import settings_messages
 from djdesk_inspector.docs import conf, serving
+from djdesk_inspector.kernel import checks as kernel_checks
+from djdesk_inspector.kernel.appsettings import problems
+from djdesk_inspector.kernel.checks import settings_messages
 
 APP = "djdesk_docs"
 # Tag of the settings checks, so ``djdesk_docs_bundle`` can run them without W002
@@ -83,5 +84,6 @@ def check_bundle(app_configs: Any = None, **kwargs: Any) -> list[Any]:
 
 
 def register() -> None:
+    kernel_checks.register()
     checks.register(check_settings, SETTINGS_TAG)
     checks.register(check_bundle, "djdesk_docs_bundle")

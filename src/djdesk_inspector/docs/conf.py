@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from djdesk_inspector.appsettings import base_dir, folder, load, typed
+from djdesk_inspector.kernel.appsettings import base_dir, folder, load, typed
 
 SETTING = "DJDESK_DOCS"
 

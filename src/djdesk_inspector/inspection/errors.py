@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from djdesk_inspector.redaction import redact
+from djdesk_inspector.kernel.redaction import redact
 
 # Kinds after which auto mode falls back to a static scan: the live probe could not
 # run in this interpreter, which says nothing about the project itself.

@@ -1,7 +1,7 @@
 """Live scan: run the probe script in the target project's own interpreter.
 
 The probe is started as a file (``python -B probe_script.py ...``) in a clean
-environment (:mod:`djdesk_inspector.environment`) with the project as working
+environment (:mod:`djdesk_inspector.kernel.environment`) with the project as working
 directory, in its own process group, under ``SCAN_TIMEOUT`` and
 ``OUTPUT_LIMIT_BYTES``. Nothing of the target is ever imported here.
 """
@@ -17,9 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from djdesk_inspector import conf, detection, environment, processes
+from djdesk_inspector import conf, detection
 from djdesk_inspector.inspection.errors import ScanError
-from djdesk_inspector.redaction import redact, redact_mapping, redact_values
+from djdesk_inspector.kernel import environment, processes
+from djdesk_inspector.kernel.redaction import redact, redact_mapping, redact_values
 
 Progress = Callable[[int, str], None]
 

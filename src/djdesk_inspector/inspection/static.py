@@ -44,7 +44,7 @@ from typing import Any
 from djdesk_inspector import detection
 from djdesk_inspector.inspection.errors import ScanError
 from djdesk_inspector.inspection.probe_script import PROBE_VERSION
-from djdesk_inspector.redaction import redact_mapping
+from djdesk_inspector.kernel.redaction import redact_mapping
 
 STATIC_UNKNOWN = ("python", "django", "applied", "missing", "checks", "urls")
 _SKIP_DIRS = {*detection.VENV_DIRS, "node_modules", "__pycache__", "site-packages", "build"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from djdesk_inspector.openapi import Operation
+from djdesk_inspector.kernel.openapi import Operation
 
 TARGET_QUERY = (("target", "string"), ("workspace", "string"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 
-from djdesk_inspector.jsonapi import api, read_json
+from djdesk_inspector.kernel.jsonapi import api, read_json
 from djdesk_inspector.presets import runs
 
 

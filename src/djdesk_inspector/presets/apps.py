@@ -2,12 +2,20 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from djdesk_inspector.kernel.registry import Contributions, Mount, Reaper, StatusSection
+
 
 class PresetsConfig(AppConfig):
     name = "djdesk_inspector.presets"
     label = "djdesk_presets"
     verbose_name = _("djdesk task presets")
     default_auto_field = "django.db.models.BigAutoField"
+    djdesk = Contributions(
+        mount=Mount("", "djdesk_inspector.presets.urls"),
+        status_sections=(StatusSection("task_runs", "djdesk_inspector.presets.status.section"),),
+        operations="djdesk_inspector.presets.api_schema.OPERATIONS",
+        reapers=(Reaper("djdesk_inspector.presets.runs.reap_stale_runs"),),
+    )
 
     def ready(self) -> None:
         from djdesk_inspector.presets import checks, sync

@@ -22,9 +22,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core import checks
 
-from djdesk_inspector import compat
-from djdesk_inspector.appsettings import problems
-from djdesk_inspector.checks import settings_messages, unknown_task_backend
+from djdesk_inspector.kernel import checks as kernel_checks
+from djdesk_inspector.kernel import compat
+from djdesk_inspector.kernel.appsettings import problems
+from djdesk_inspector.kernel.checks import settings_messages, unknown_task_backend
 from djdesk_inspector.presets import conf, validation
 
 APP = "djdesk_presets"
@@ -149,6 +150,7 @@ def check_host_target(app_configs: Any = None, **kwargs: Any) -> list[Any]:
 
 
 def register() -> None:
+    kernel_checks.register()
     checks.register(check_settings)
     checks.register(check_tasks)
     checks.register(check_host_target)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from djdesk_inspector.appsettings import load, typed
+from djdesk_inspector.kernel.appsettings import load, typed
 
 SETTING = "DJDESK_PRESETS"
 

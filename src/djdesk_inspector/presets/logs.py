@@ -22,7 +22,7 @@ from typing import IO, Any
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from djdesk_inspector import redaction
+from djdesk_inspector.kernel import redaction
 from djdesk_inspector.presets.models import Stream, TaskRun, TaskRunLogLine
 
 TRUNCATED = "[output truncated: "

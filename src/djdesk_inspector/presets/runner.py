@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from djdesk_inspector import conf as inspector_conf
-from djdesk_inspector import environment, processes
+from djdesk_inspector.kernel import environment, processes
 from djdesk_inspector.presets import conf, validation
 from djdesk_inspector.presets.logs import Limits, LogSink, pump
 from djdesk_inspector.presets.models import RunStatus, Stream, TaskRun

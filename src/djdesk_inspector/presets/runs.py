@@ -1,7 +1,7 @@
 """Services behind the API: list presets for a target, request, cancel, read logs, reap.
 
 Views only parse and serialise; every rule lives here so tests can call it directly.
-Errors are :class:`~djdesk_inspector.jsonapi.ApiError` (``{"errors": {...}}``).
+Errors are :class:`~djdesk_inspector.kernel.jsonapi.ApiError` (``{"errors": {...}}``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from djdesk_inspector import compat
-from djdesk_inspector.jsonapi import ApiError, not_found
+from djdesk_inspector.kernel import compat
+from djdesk_inspector.kernel.jsonapi import ApiError, not_found
 from djdesk_inspector.presets import arguments, conf, targets, validation
 from djdesk_inspector.presets.models import Preset, RunStatus, TaskRun, TaskRunLogLine
 
@@ -345,7 +345,7 @@ def reap_stale_runs(*, stale_after: float | None = None) -> int:
     the task backend still has their task queued; otherwise they fail once older than
     ``stale_after``. The desktop launcher calls this at start, before the worker runs.
     """
-    from djdesk_inspector import processes
+    from djdesk_inspector.kernel import processes
 
     seconds = conf.get().STALE_AFTER if stale_after is None else stale_after
     cutoff = timezone.now() - timedelta(seconds=seconds)

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
-from djdesk_inspector.mounts import installed_label
+from djdesk_inspector.kernel.registry import installed_label
 from djdesk_inspector.presets import conf
 from djdesk_inspector.presets.arguments import TargetChoices
 

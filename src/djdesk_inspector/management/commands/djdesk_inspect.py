@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from djdesk_inspector import paths
 from djdesk_inspector.inspection import insights
 from djdesk_inspector.inspection.engine import inspect_project
 from djdesk_inspector.inspection.errors import ScanError
+from djdesk_inspector.kernel import paths
 
 
 class Command(BaseCommand):
