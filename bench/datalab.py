@@ -29,9 +29,10 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
+from telemetry import samples  # noqa: E402
 
 from djdesk_inspector.datalab import exports, preview, registry  # noqa: E402
-from djdesk_inspector.inspection import samples, static  # noqa: E402
+from djdesk_inspector.inspection import static  # noqa: E402
 from djdesk_inspector.models import Snapshot, Workspace  # noqa: E402
 
 RUNS = 5

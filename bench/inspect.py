@@ -35,7 +35,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from djdesk_inspector.inspection import live, samples, static  # noqa: E402
+from telemetry import samples  # noqa: E402
+
+from djdesk_inspector.inspection import live, static  # noqa: E402
 from djdesk_inspector.kernel import environment  # noqa: E402
 
 SHAPE = {"apps": 30, "models_per_app": 10, "migrations_per_app": 3}

@@ -1,4 +1,5 @@
 """Imported first by every bench script: puts the repo's ``src/`` and root on sys.path and
+the example project (its ``telemetry.samples`` generator), and
 takes ``bench/`` itself off it, because ``bench/inspect.py`` would shadow the stdlib's
 ``inspect`` (which Django imports)."""
 
@@ -10,6 +11,6 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 
-sys.path[:] = [str(ROOT / "src"), str(ROOT)] + [
+sys.path[:] = [str(ROOT / "src"), str(ROOT), str(ROOT / "example_project")] + [
     p for p in sys.path if Path(p or ".").resolve() != BENCH
 ]

@@ -28,8 +28,9 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test.testcases import LiveServerThread  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+from telemetry import samples  # noqa: E402
 
-from djdesk_inspector.inspection import samples, static  # noqa: E402
+from djdesk_inspector.inspection import static  # noqa: E402
 from djdesk_inspector.models import Snapshot, Workspace  # noqa: E402
 
 RUNS = 5

@@ -24,8 +24,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from telemetry import samples  # noqa: E402
 
-from djdesk_inspector.inspection import engine, samples  # noqa: E402
+from djdesk_inspector.inspection import engine  # noqa: E402
 from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace  # noqa: E402
 
 RUNS = 300

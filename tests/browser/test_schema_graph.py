@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from telemetry import samples
 
-from djdesk_inspector.inspection import samples, schema_graph, static
+from djdesk_inspector.inspection import schema_graph, static
 from djdesk_inspector.models import Snapshot, Workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telemetry import samples
 
-from djdesk_inspector.inspection import engine, samples
+from djdesk_inspector.inspection import engine
 from djdesk_inspector.kernel import compat
 
 DEMO_COMMAND = (

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telemetry import samples
 
-from djdesk_inspector.inspection import live, samples, static
+from djdesk_inspector.inspection import live, static
 
 from .projects import tree_state
 

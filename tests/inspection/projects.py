@@ -1,7 +1,7 @@
 """Helpers for inspection tests: tiny hand-written projects, venvs, file-tree snapshots.
 
 Sample projects with real apps and migrations come from
-:mod:`djdesk_inspector.inspection.samples` (shared with bench/ and the demo).
+:mod:`telemetry.samples` (shared with bench/ and the demo).
 """
 
 from __future__ import annotations

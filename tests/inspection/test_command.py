@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-
-from djdesk_inspector.inspection import samples
+from telemetry import samples
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import django
 import pytest
+from telemetry import samples
 
-from djdesk_inspector.inspection import PROBE_VERSION, live, samples
+from djdesk_inspector.inspection import PROBE_VERSION, live
 from djdesk_inspector.inspection.errors import ScanError
 
 from .conftest import fields_by_name, models_by_label

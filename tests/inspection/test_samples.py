@@ -6,8 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-from djdesk_inspector.inspection import samples
+from telemetry import samples
 
 from .projects import tree_state
 

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from telemetry import samples
 
 from djdesk_inspector import scans
-from djdesk_inspector.inspection import engine, samples
+from djdesk_inspector.inspection import engine
 from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telemetry import samples
 
-from djdesk_inspector.inspection import PROBE_VERSION, samples, static
+from djdesk_inspector.inspection import PROBE_VERSION, static
 from djdesk_inspector.inspection.errors import ScanError
 
 from .conftest import fields_by_name, models_by_label

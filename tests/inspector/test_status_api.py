@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def document(tmp_path_factory):
     """A real static scan of a real sample project (nothing is executed)."""
-    from djdesk_inspector.inspection import samples, static
+    from telemetry import samples
+
+    from djdesk_inspector.inspection import static
 
     root = tmp_path_factory.mktemp("status") / "proj"
     samples.write_project(root, apps=["polls"], models_per_app=2, migrations_per_app=1)

@@ -23,9 +23,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from djdesk_inspector import workspaces
-from djdesk_inspector.inspection import samples
 from djdesk_inspector.kernel import compat, processes
 from djdesk_inspector.models import Workspace
+from telemetry import samples
 
 
 @dataclass(frozen=True)
