@@ -60,6 +60,27 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     return report
 
 
+@pytest.fixture
+def djdesk_user(db: None, django_user_model):  # type: ignore[no-untyped-def]
+    """A plain user (not staff, not superuser) holding every djdesk permission.
+
+    The suite runs with djdesk's default permission callback, so what tests exercise
+    is what a project gets: access through Django permissions, nothing else.
+    """
+    from djdesk_inspector.kernel import permissions
+
+    user = django_user_model.objects.create_user("djdesk-tester")
+    user.user_permissions.set(permissions.permissions())
+    return user
+
+
+@pytest.fixture
+def client(client, djdesk_user):  # type: ignore[no-untyped-def]
+    """pytest-django's client, signed in as :func:`djdesk_user`."""
+    client.force_login(djdesk_user)
+    return client
+
+
 @pytest.fixture(scope="session")
 def chromium(django_db_setup: None) -> Iterator[object]:
     """One browser for the session, started after the test database exists."""
@@ -70,17 +91,37 @@ def chromium(django_db_setup: None) -> Iterator[object]:
     # calls from tests unless told the loop is not theirs (Django's documented escape).
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as playwright:
+        # Playwright hides scrollbars in headless mode; keep them, as a desktop
+        # Chromium shows them, so the layout tests see where content scrolls.
         browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            ignore_default_args=["--hide-scrollbars"],
         )
         yield browser
         browser.close()
+
+
+def sign_in(context, base_url: str, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
+    """Give a browser context the session cookie of :func:`djdesk_user`, as a login would."""
+    from django.conf import settings
+    from django.test import Client
+
+    signed_in = Client()
+    signed_in.force_login(request.getfixturevalue("djdesk_user"))
+    cookie = signed_in.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": base_url, "httpOnly": True}]
+    )
 
 
 @pytest.fixture
 def page(chromium, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """A fresh browser context per test; a screenshot lands in test-artifacts/ on failure."""
     context = chromium.new_context()
+    if "live_server" in request.fixturenames:
+        sign_in(context, request.getfixturevalue("live_server").url, request)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

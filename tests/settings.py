@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from djdesk_inspector.kernel import compat
+from tests import databases
 
 BASE_DIR = Path(__file__).resolve().parent
 # One folder per test process, so parallel runs and reruns never share a database file.
@@ -16,6 +17,8 @@ SECRET_KEY = "tests-only-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 ROOT_URLCONF = "tests.urls"
+# djdesk keeps its default permission callback here: tests sign in (tests/conftest.py).
+LOGIN_URL = "admin:login"
 USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -35,7 +38,7 @@ INSTALLED_APPS = [
     "djdesk_inspector.datalab",
 ]
 
-# JSON bodies for CSRF failures on djdesk's API (djdesk_inspector.W003).
+# JSON bodies for CSRF failures on djdesk's API (djdesk_inspector.W011).
 CSRF_FAILURE_VIEW = "djdesk_inspector.api_root.csrf_failure"
 
 MIDDLEWARE = [
@@ -72,8 +75,13 @@ DATABASES = {
         "OPTIONS": {"timeout": 20},
     }
 }
+if databases.selected() == "postgres":  # DJDESK_TEST_DB=postgres (tests/databases.py)
+    DATABASES = {"default": databases.postgres()}
 
 TASKS = {"default": {"BACKEND": compat.IMMEDIATE_BACKEND}}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# Exports land in this process's own folder, never inside the checkout.
+DJDESK_DATALAB = {"EXPORT_ROOT": str(VAR_DIR / "datalab-exports")}

@@ -19,13 +19,21 @@ from django.test.utils import setup_test_environment
 setup_test_environment()
 call_command("migrate", verbosity=0)
 call_command("check", fail_level="ERROR")
+from django.contrib.auth.models import User
+from djdesk_inspector.kernel import permissions
+user = User.objects.create_user("solo")
+user.user_permissions.set(permissions.permissions())
+anonymous = Client().get("/djdesk/runs/").status_code
 client = Client()
+client.force_login(user)
 doc = client.get("/djdesk/api/openapi.json").json()
 print(json.dumps({
     "paths": sorted(doc["paths"]),
     "runs_page": client.get("/djdesk/runs/").status_code,
     "dashboard": client.get("/djdesk/").status_code,
     "unknown": client.get("/djdesk/api/workspaces/").status_code,
+    "anonymous_runs_page": anonymous,
+    "granted": sorted(p.codename for p in permissions.permissions()),
 }))
 """
 
@@ -53,3 +61,6 @@ def test_presets_and_docs_mount_without_the_inspector(tmp_path: Path) -> None:
     assert found["runs_page"] == 200
     assert found["dashboard"] == 404
     assert found["unknown"] == 404
+    # The presets and docs permissions exist without the inspector's models.
+    assert found["granted"] == ["add_taskrun", "view_docs"]
+    assert found["anonymous_runs_page"] == 302

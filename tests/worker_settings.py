@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 
+from tests import databases
 from tests.settings import *  # noqa: F403
 from tests.settings import DATABASES, compat
 
@@ -16,7 +17,9 @@ DATABASES = {
     "default": {
         **DATABASES["default"],
         "NAME": os.environ["DJDESK_WORKER_DB"],
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        "OPTIONS": {}
+        if databases.is_postgres(DATABASES["default"])
+        else {"timeout": 20, "transaction_mode": "IMMEDIATE"},
     }
 }
 TASKS = {"default": {"BACKEND": compat.DATABASE_BACKEND}}

@@ -1,9 +1,10 @@
 'use strict';
 /**
  * Supervises the Django launcher (`python -m djdesk_electron_kit.launch`):
- * interpreter resolution, a clean environment with a fresh token, the single
- * `DJDESK_READY {json}` handshake, a log file, crash detection after READY and
- * a stop() that takes the whole process tree down.
+ * interpreter resolution, a clean environment, a fresh token written to its stdin
+ * (`--token-stdin`: never in the child's environment block, which other processes
+ * of the same user can read), the single `DJDESK_READY {json}` handshake, a log file,
+ * crash detection after READY and a stop() that takes the whole process tree down.
  *
  * Every side effect goes through injected deps so tests drive it without Electron.
  */
@@ -14,6 +15,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const LAUNCHER_MODULE = 'djdesk_electron_kit.launch';
+const TOKEN_STDIN_FLAG = '--token-stdin';
 const READY_RE = /^DJDESK_READY (\{.*\})\s*$/;
 const DEFAULT_TOKEN_HEADER = 'X-DJDesk-Token';
 const HEADER_NAME_RE = /^[A-Za-z0-9-]{1,64}$/;
@@ -36,8 +38,11 @@ function pathFor(platform) {
   return platform === 'win32' ? path.win32 : path.posix;
 }
 
-/** The child's environment: an allowlist of the parent's, never the whole of it. */
-function childEnv({ parentEnv, platform, token, pythonPath }) {
+/**
+ * The child's environment: an allowlist of the parent's, never the whole of it.
+ * The token is not in it: it goes to the child's stdin (see start()).
+ */
+function childEnv({ parentEnv, platform, pythonPath }) {
   const env = {};
   for (const [key, value] of Object.entries(parentEnv || {})) {
     if (typeof value !== 'string') continue;
@@ -47,7 +52,6 @@ function childEnv({ parentEnv, platform, token, pythonPath }) {
       env[key] = value;
     }
   }
-  env.DJDESK_TOKEN = token;
   env.PYTHONDONTWRITEBYTECODE = '1';
   env.PYTHONUNBUFFERED = '1';
   if (pythonPath) {
@@ -258,7 +262,7 @@ class Backend extends EventEmitter {
   }
 
   /** What will be spawned: exposed so tests can check it without spawning. */
-  launchSpec(token) {
+  launchSpec() {
     const o = this.options;
     const resolved = resolveInterpreter({
       bundleDir: o.bundleDir,
@@ -283,9 +287,9 @@ class Backend extends EventEmitter {
       : null;
     return {
       command: resolved.python,
-      args: [...o.launcherArgs, '--settings', o.settingsModule, '--data-dir', o.dataDir],
+      args: [...o.launcherArgs, '--settings', o.settingsModule, '--data-dir', o.dataDir, TOKEN_STDIN_FLAG],
       cwd,
-      env: childEnv({ parentEnv: o.env, platform: o.platform, token, pythonPath }),
+      env: childEnv({ parentEnv: o.env, platform: o.platform, pythonPath }),
       mode: resolved.mode,
     };
   }
@@ -297,7 +301,7 @@ class Backend extends EventEmitter {
     const token = deps.randomBytes(32).toString('hex');
     let spec;
     try {
-      spec = this.launchSpec(token);
+      spec = this.launchSpec();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -378,7 +382,12 @@ class Backend extends EventEmitter {
         child.stderr.on('data', (chunk) => err.push(chunk));
       }
       // Writing to a child that already died must not crash the main process.
-      if (child.stdin) child.stdin.on('error', () => {});
+      if (child.stdin) {
+        child.stdin.on('error', () => {});
+        // The first line of stdin is the token; the pipe then stays open, and its
+        // closing (stop(), or this process dying) tells the launcher to stop.
+        child.stdin.write(`${token}\n`);
+      }
 
       timer = deps.setTimeout(() => {
         const seconds = Math.round(options.readyTimeoutMs / 100) / 10;
@@ -402,7 +411,9 @@ class Backend extends EventEmitter {
         err.flush();
         this.record('djdesk', `backend exited (code ${exit.code}, signal ${exit.signal})`);
         if (!settled) {
-          fail(new Error(`backend exited before it was ready (code ${exit.code}, signal ${exit.signal})`));
+          const early = new Error(`backend exited before it was ready (code ${exit.code}, signal ${exit.signal})`);
+          early.exitCode = exit.code; // mapped to words by dialogs.exitReason
+          fail(early);
         } else if (!stopRequested) {
           const crash = {
             code: exit.code,
@@ -557,6 +568,7 @@ class Backend extends EventEmitter {
     const where = this.options.logFile ? `\n(full log: ${this.options.logFile})` : '';
     const wrapped = new Error(`${error.message}${tail ? `\n--- backend output (tail) ---\n${tail}` : ''}${where}`);
     wrapped.cause = error;
+    wrapped.exitCode = error.exitCode ?? null;
     wrapped.logTail = tail;
     wrapped.logFile = this.options.logFile || null;
     return wrapped;
@@ -582,5 +594,6 @@ module.exports = {
   LineSplitter,
   LogTail,
   LAUNCHER_MODULE,
+  TOKEN_STDIN_FLAG,
   DEFAULT_TOKEN_HEADER,
 };

@@ -115,21 +115,20 @@ test('childEnv passes an allowlist, not the parent environment', () => {
       DJDESK_TOKEN: 'parent-token',
     },
     platform: 'linux',
-    token: 'a'.repeat(64),
     pythonPath: null,
   });
   assert.deepEqual(Object.keys(env).sort(), [
-    'DJDESK_TOKEN', 'HOME', 'LANG', 'LC_ALL', 'PATH', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED',
+    'HOME', 'LANG', 'LC_ALL', 'PATH', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED',
     'TMPDIR', 'XDG_RUNTIME_DIR',
   ]);
-  assert.equal(env.DJDESK_TOKEN, 'a'.repeat(64));
+  // The token travels on stdin (--token-stdin); a parent's own token never leaks either.
+  assert.equal(env.DJDESK_TOKEN, undefined);
 });
 
 test('childEnv matches Windows names case-insensitively and sets PYTHONPATH for bundles', () => {
   const env = childEnv({
     parentEnv: { Path: 'C:\\Windows', SystemRoot: 'C:\\Windows', USERPROFILE: 'C:\\Users\\u', ComSpec: 'cmd.exe' },
     platform: 'win32',
-    token: 't',
     pythonPath: 'C:\\b\\app;C:\\b\\site-packages',
   });
   assert.equal(env.Path, 'C:\\Windows');
@@ -197,9 +196,12 @@ test('launchSpec runs the launcher module with the bundle on PYTHONPATH', () => 
     platform: 'linux',
     env: { PATH: '/usr/bin', SECRET_KEY: 'x' },
   }, { fs: fakeFs(['/r/django-bundle/python/bin/python3'], ['/r/django-bundle/app']) });
-  const spec = backend.launchSpec('f'.repeat(64));
+  const spec = backend.launchSpec();
   assert.equal(spec.command, '/r/django-bundle/python/bin/python3');
-  assert.deepEqual(spec.args, ['-m', 'djdesk_electron_kit.launch', '--settings', 'atlas.settings', '--data-dir', '/data']);
+  assert.deepEqual(spec.args, [
+    '-m', 'djdesk_electron_kit.launch', '--settings', 'atlas.settings', '--data-dir', '/data', '--token-stdin',
+  ]);
+  assert.equal(spec.env.DJDESK_TOKEN, undefined);
   assert.equal(spec.cwd, '/r/django-bundle/app');
   assert.equal(spec.env.PYTHONPATH, '/r/django-bundle/app:/r/django-bundle/site-packages');
   assert.equal(spec.env.SECRET_KEY, undefined);
@@ -225,8 +227,11 @@ test('READY is parsed from real output, garbage and decoys ignored', async (t) =
   assert.equal(backend.running, true);
 
   const received = JSON.parse(fs.readFileSync(path.join(dataDir, 'received.json'), 'utf8'));
-  assert.deepEqual(received.argv.slice(1), ['--settings', 'atlas.settings', '--data-dir', dataDir]);
-  assert.equal(received.env.DJDESK_TOKEN, info.token);
+  assert.deepEqual(received.argv.slice(1), ['--settings', 'atlas.settings', '--data-dir', dataDir, '--token-stdin']);
+  // The token arrived as stdin's first line, and is nowhere in the child's environment.
+  assert.equal(received.stdinToken, info.token);
+  assert.equal(received.env.DJDESK_TOKEN, undefined);
+  assert.ok(!JSON.stringify(received.env).includes(info.token), 'the token must not be in the environment');
   assert.equal(received.env.DJDESK_TEST_SECRET, undefined);
   assert.equal(received.env.DJANGO_SETTINGS_MODULE, undefined);
   assert.equal(received.env.PYTHONUNBUFFERED, '1');
@@ -269,6 +274,7 @@ test('exit before READY rejects with the exit code and stderr', async (t) => {
   await assert.rejects(backend.start(), (error) => {
     assert.match(error.message, /exited before it was ready \(code 1/);
     assert.match(error.message, /No module named 'djdesk_electron_kit'/);
+    assert.equal(error.exitCode, 1); // what the startup dialog maps to words
     return true;
   });
 });
@@ -387,10 +393,15 @@ test('injected spawn, kill and timers drive the whole lifecycle', async () => {
     randomBytes: (n) => Buffer.alloc(n, 0xab),
     fs: fakeFs([], ['/proj']),
   });
+  const stdin = [];
+  child.stdin.on('data', (chunk) => stdin.push(chunk.toString('utf8')));
   const started = backend.start();
   child.stdout.write('noise\nDJDESK_READY {"port": 5555, "pid": 4242}\n');
   const info = await started;
   assert.equal(info.token, 'ab'.repeat(32));
+  assert.equal(stdin.join(''), `${'ab'.repeat(32)}\n`, 'the token line, and nothing else, on stdin');
+  assert.ok(calls.spawn[0].args.includes('--token-stdin'));
+  assert.equal(calls.spawn[0].options.env.DJDESK_TOKEN, undefined);
   assert.equal(info.origin, 'http://127.0.0.1:5555');
   assert.equal(calls.spawn[0].options.detached, true);
   assert.equal(calls.spawn[0].options.cwd, '/proj');

@@ -53,3 +53,29 @@ test('startup error dialog shows the error and offers Retry', () => {
   assert.deepEqual(options.buttons, ['Retry', 'Quit']);
   assert.match(options.detail, /DJDESK_READY within 30 s\nboom$/);
 });
+
+test('the launcher\'s exit codes are explained in words, unknown ones are not guessed', () => {
+  const locked = Object.assign(new Error('backend exited before it was ready (code 6, signal null)'), {
+    exitCode: 6,
+    logFile: null,
+  });
+  const startup = dialogs.startupErrorDialogOptions({ productName: 'Atlas', error: locked });
+  assert.match(startup.message, /^Atlas could not start its local server\. Another copy is already running with the same data folder/);
+  const unwritable = dialogs.startupErrorDialogOptions({
+    productName: 'Atlas',
+    error: Object.assign(new Error('x'), { exitCode: 7, logFile: null }),
+  });
+  assert.match(unwritable.message, /data folder cannot be created or written/);
+  const crash = dialogs.crashDialogOptions({
+    productName: 'Atlas',
+    crash: { code: 5, signal: null, tail: '', logFile: null },
+  });
+  assert.match(crash.message, /\(exit code 5\)\. Its background worker could not start/);
+  for (const code of [0, 1, 42, null, undefined]) assert.equal(dialogs.exitReason(code), null);
+  const killed = dialogs.crashDialogOptions({
+    productName: 'Atlas',
+    crash: { code: null, signal: 'SIGKILL', tail: '', logFile: null },
+  });
+  assert.equal(killed.message, 'Atlas stopped unexpectedly (signal SIGKILL).');
+  assert.deepEqual(Object.keys(dialogs.EXIT_REASONS).map(Number), [2, 3, 4, 5, 6, 7]);
+});

@@ -11,6 +11,7 @@ const path = require('node:path');
 const test = require('node:test');
 
 const { Backend } = require('../src/backend');
+const dialogs = require('../src/dialogs');
 
 const REQUIRED = ['DJDESK_TEST_PYTHON', 'DJDESK_TEST_SETTINGS', 'DJDESK_TEST_PROJECT_DIR'];
 const missing = REQUIRED.filter((name) => !process.env[name]);
@@ -81,9 +82,44 @@ test('real launcher: READY handshake, token-gated health, no orphan after stop()
   assert.equal(await get(info.port, health, { [info.tokenHeader]: 'f'.repeat(64) }), 403);
   assert.equal(await get(info.port, health, { [info.tokenHeader]: info.token, Host: 'evil.example' }), 400);
 
+  // The token went in on stdin: the launcher's initial environment block never held it.
+  const environ = `/proc/${info.childPid}/environ`;
+  if (fs.existsSync(environ)) {
+    assert.ok(!fs.readFileSync(environ).includes(info.token), 'the token is in the launcher environment');
+  }
+
   await backend.stop();
   assert.equal(backend.running, false);
   assert.ok(await eventually(() => !isAlive(info.childPid)), `launcher ${info.childPid} survived stop()`);
   if (info.pid) assert.ok(await eventually(() => !isAlive(info.pid)), `server pid ${info.pid} survived stop()`);
   assert.ok(await eventually(() => !groupAlive(info.childPid)), 'a process of the launcher group survived stop()');
+});
+
+test('real launcher: a second one on the same data folder exits 6 naming the first', { skip, timeout: 180000 }, async (t) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'djdesk-real-lock-'));
+  const backend = (name) => new Backend({
+    settingsModule: process.env.DJDESK_TEST_SETTINGS,
+    dataDir,
+    projectDir: path.resolve(process.env.DJDESK_TEST_PROJECT_DIR),
+    interpreter: process.env.DJDESK_TEST_PYTHON,
+    logFile: path.join(dataDir, 'logs', `${name}.log`),
+    readyTimeoutMs: 90000,
+  });
+  const first = backend('first');
+  const second = backend('second');
+  t.after(async () => {
+    await second.stop();
+    await first.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const info = await first.start();
+  await assert.rejects(second.start(), (error) => {
+    assert.equal(error.exitCode, 6);
+    assert.match(error.message, new RegExp(`in use by another launcher \\(pid ${info.childPid}\\)`));
+    assert.match(dialogs.startupErrorDialogOptions({ productName: 'Atlas', error }).message, /Another copy is already running/);
+    return true;
+  });
+  const health = '/djdesk/desktop/health/';
+  assert.equal(await get(info.port, health, { [info.tokenHeader]: info.token }), 200);
 });

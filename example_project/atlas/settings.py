@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "telemetry",
 ]
 
-# JSON bodies for CSRF failures on djdesk's API (djdesk_inspector.W003).
+# JSON bodies for CSRF failures on djdesk's API (djdesk_inspector.W011).
 CSRF_FAILURE_VIEW = "djdesk_inspector.api_root.csrf_failure"
 
 MIDDLEWARE = [
@@ -47,6 +47,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "atlas.urls"
+# djdesk's pages send anonymous visitors here; `djdesk_demo` prints a demo user to sign in
+# with. (The desktop settings need no login: the launch token lets the shell in.)
+LOGIN_URL = "admin:login"
 WSGI_APPLICATION = "atlas.wsgi.application"
 
 TEMPLATES = [

@@ -113,6 +113,55 @@ def write_project(
     return builder.describe()
 
 
+def write_demo_project(
+    root: str | Path,
+    *,
+    name: str,
+    models: dict[str, Sequence[str]],
+    migrations_per_app: int = 2,
+    with_unapplied: bool = True,
+) -> Path:
+    """A sample project for the demo, with named models: ``models`` maps each app to
+    its model names (every app the same number), e.g. ``{"fleet": ["Depot",
+    "Vehicle", "Driver", "Trip"]}``.
+
+    The project is :func:`write_project`'s (the same shapes: FKs to the previous model,
+    an M2M, cross-app FKs, later migrations, an unapplied one, check messages, URLs),
+    with ``RecordNN`` renamed to those names; the tests' ``Record`` projects are untouched.
+    """
+    root = Path(root)
+    sizes = {len(names) for names in models.values()}
+    if len(sizes) != 1:
+        raise ValueError("give every app the same number of model names")
+    write_project(
+        root,
+        name=name,
+        apps=list(models),
+        models_per_app=sizes.pop(),
+        migrations_per_app=migrations_per_app,
+        with_unapplied=with_unapplied,
+    )
+    renames: list[tuple[str, str]] = []
+    for label, names in models.items():
+        for j, model in enumerate(names):
+            renames += [
+                (f"{label}.Record{j:02d}", f"{label}.{model}"),
+                (f"{label}.record{j:02d}", f"{label}.{model.lower()}"),
+            ]
+    for label, names in models.items():
+        for path in sorted((root / label).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            for old, new in renames:
+                text = text.replace(old, new)
+            for j, model in enumerate(names):
+                text = text.replace(f"Record{j:02d}", model).replace(
+                    f"record{j:02d}", model.lower()
+                )
+            if text != path.read_text(encoding="utf-8"):  # a second run changes nothing
+                path.write_text(text, encoding="utf-8", newline="\n")
+    return root
+
+
 class _Builder:
     def __init__(self, root: Path, params: dict[str, object], labels: tuple[str, ...]) -> None:
         self.root = root
@@ -754,3 +803,539 @@ class Migration(migrations.Migration):
     operations = [
 @OPS@    ]
 """
+
+
+# -- projects that make inspection hard (12-factor settings, broken apps, dead DBs) --
+
+_TWELVE_MANAGE = '''
+"""manage.py of a 12-factor sample: the settings module may come from .env only."""
+import os
+import sys
+
+if __name__ == "__main__":
+@SETTINGS_LINE@    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+'''
+
+_TWELVE_SETTINGS = '''
+"""Settings of a 12-factor sample: every secret comes from the environment."""
+import os
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+@SENTINEL@
+SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
+# A careless project echoes its configuration at start-up.
+print("booting with key", SECRET_KEY, "and", os.environ["DATABASE_URL"], file=sys.stderr)
+
+
+def _database(url):
+    """DATABASE_URL parsed by hand, the way many projects do without dj-database-url."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / parts.path.lstrip("/")}
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": parts.path.lstrip("/"),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+    }
+
+
+DATABASES = {"default": _database(os.environ["DATABASE_URL"])}
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "ledger",
+@EXTRA_APPS@]
+MIDDLEWARE = []
+ROOT_URLCONF = "twelve.urls"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USE_TZ = True
+'''
+
+_LEDGER_MODELS = """
+from django.db import models
+@SENTINEL@
+
+class Entry(models.Model):
+    memo = models.CharField(max_length=100)
+    amount = models.IntegerField(default=0)
+"""
+
+_LEDGER_APPS = '''
+import os
+
+from django.apps import AppConfig
+from django.core import checks
+
+
+def token_in_use(app_configs, **kwargs):
+    """A careless check that puts a secret into its message."""
+    token = os.environ.get("LEDGER_API_TOKEN", "")
+    return [checks.Warning("ledger calls the API with " + token, id="ledger.W001")] if token else []
+
+
+def entries_table(app_configs, **kwargs):
+    """A check that reads the database, as some third-party checks do."""
+    from ledger.models import Entry
+
+    Entry.objects.exists()
+    return []
+
+
+class LedgerConfig(AppConfig):
+    name = "ledger"
+
+    def ready(self):
+        checks.register(token_in_use)
+        if os.environ.get("LEDGER_DB_CHECK") == "1":
+            checks.register(entries_table)
+'''
+
+_LEDGER_MIGRATION = """
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    initial = True
+
+    dependencies = []
+
+    operations = [
+        migrations.CreateModel(
+            name="Entry",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("memo", models.CharField(max_length=100)),
+                ("amount", models.IntegerField(default=0)),
+            ],
+        ),
+    ]
+"""
+
+_SENTINEL_LINE = "Path(@PATH@).open('a', encoding='utf-8').write(__name__ + '\\n')  # sentinel\n"
+
+_BROKEN_VENDOR_MODELS = '''
+"""A third-party app written for Django < 4: ugettext_lazy is gone."""
+from django.db import models
+from django.utils.translation import ugettext_lazy as _
+
+
+class Widget(models.Model):
+    name = models.CharField(_("name"), max_length=20)
+'''
+
+
+def write_twelve_factor_project(
+    root: str | Path,
+    *,
+    env: dict[str, str],
+    settings_in_manage: bool = True,
+    sentinel: Path | None = None,
+    broken_vendor_app: bool = False,
+) -> Path:
+    """A 12-factor project: settings read ``DJANGO_SECRET_KEY`` (required) and a
+    hand-parsed ``DATABASE_URL`` from the environment, and ``env`` is written to its
+    ``.env``. ``settings_in_manage=False`` leaves ``DJANGO_SETTINGS_MODULE`` to the
+    ``.env`` (add it to ``env``). A ``sentinel`` file gets a line whenever the settings
+    or the models module is imported. ``broken_vendor_app`` installs a third-party-style
+    app (on a vendored path) whose models module raises ImportError at import.
+
+    Its ``ledger`` app has a check that echoes ``LEDGER_API_TOKEN`` into its message,
+    and with ``LEDGER_DB_CHECK=1`` a check that reads the database. Returns ``root``.
+    """
+    root = Path(root)
+    if root.exists() and any(root.iterdir()):
+        raise FileExistsError(f"{root} is not empty")
+    sentinel_code = _SENTINEL_LINE.replace("@PATH@", repr(str(sentinel))) if sentinel else ""
+    settings_line = (
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twelve.settings")\n'
+        if settings_in_manage
+        else "    from dotenv import load_dotenv\n\n    load_dotenv()\n"
+    )
+    settings = _TWELVE_SETTINGS.replace("@SENTINEL@", sentinel_code)
+    extra_apps = ""
+    if broken_vendor_app:
+        # Vendored third-party code, importable the way site-packages would be.
+        settings = settings.replace(
+            "from urllib.parse",
+            'sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "vendor"))\nfrom urllib.parse',
+        )
+        extra_apps = '    "fancy_widgets",\n'
+    files = {
+        "manage.py": _TWELVE_MANAGE.replace("@SETTINGS_LINE@", settings_line),
+        "twelve/__init__.py": "",
+        "twelve/settings.py": settings.replace("@EXTRA_APPS@", extra_apps),
+        "twelve/urls.py": "urlpatterns = []\n",
+        "ledger/__init__.py": "",
+        "ledger/apps.py": _LEDGER_APPS,
+        "ledger/models.py": _LEDGER_MODELS.replace(
+            "@SENTINEL@", ("from pathlib import Path\n" + sentinel_code) if sentinel else ""
+        ),
+        "ledger/migrations/__init__.py": "",
+        "ledger/migrations/0001_initial.py": _LEDGER_MIGRATION,
+        ".env": "".join(f"{key}={_dotenv_quote(value)}\n" for key, value in env.items()),
+    }
+    if broken_vendor_app:
+        files["vendor/fancy_widgets/__init__.py"] = ""
+        files["vendor/fancy_widgets/models.py"] = _BROKEN_VENDOR_MODELS
+    _write_files(root, files)
+    return root
+
+
+def _dotenv_quote(value: str) -> str:
+    return "'" + value.replace("'", "") + "'"
+
+
+# -- shapes for the static reader's accuracy tests ----------------------------------
+# Each writes a small project (manage.py + settings + apps) whose models the live
+# probe and the static reader must describe alike. Django >= 5.2 adds a
+# CompositePrimaryKey model to the inheritance sample (``composite=True``).
+
+
+def _write_files(root: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.lstrip("\n"), encoding="utf-8")
+
+
+def _shape_settings(name: str, apps: Sequence[str], extra: str = "") -> str:
+    listed = ", ".join(repr(a) for a in apps)
+    return (
+        f'"""Settings of a djdesk shape sample."""\nfrom pathlib import Path\n\n'
+        f"BASE_DIR = Path(__file__).resolve().parent.parent\n"
+        f'SECRET_KEY = "django-insecure-shape-sample"\nINSTALLED_APPS = [{listed}]\n'
+        f'DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", '
+        f'"NAME": BASE_DIR / "db.sqlite3"}}}}\n'
+        f'ROOT_URLCONF = "{name}.urls"\nDEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"\n'
+        f"USE_TZ = True\n{extra}"
+    )
+
+
+def _shape_project(root: Path, name: str, apps: Sequence[str], *, manage_prelude: str = "",
+                   package_dir: str = "", extra_settings: str = "") -> None:  # fmt: skip
+    manage = _MANAGE.replace("@SETTINGS@", f"{name}.settings")
+    if manage_prelude:
+        manage = manage.replace("import sys\n", "import sys\n" + manage_prelude, 1)
+    prefix = f"{package_dir}/" if package_dir else ""
+    _write_files(root, {
+        "manage.py": manage,
+        f"{prefix}{name}/__init__.py": "",
+        f"{prefix}{name}/urls.py": "urlpatterns = []\n",
+        f"{prefix}{name}/settings.py": _shape_settings(name, apps, extra_settings),
+    })  # fmt: skip
+
+
+def write_src_layout_project(root: Path) -> Path:
+    """Apps under ``src/`` (put on ``sys.path`` by ``manage.py`` with ``pathlib``) and
+    under ``apps/`` (added with ``os.path.join``); one app config renames its label."""
+    prelude = (
+        "from pathlib import Path\n"
+        "sys.path.insert(0, str(Path(__file__).resolve().parent / 'src'))\n"
+        "sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'apps'))\n"
+    )
+    apps = ["django.contrib.contenttypes", "django.contrib.auth", "catalog",
+            "orders.apps.OrdersConfig", "reviews"]  # fmt: skip
+    _shape_project(root, "srcproj", apps, manage_prelude=prelude, package_dir="src")
+    _write_files(root, {
+        "src/catalog/__init__.py": "",
+        "src/catalog/models.py": '''
+from django.db import models
+
+
+class Product(models.Model):
+    sku = models.CharField(max_length=20, unique=True)
+    price = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+''',
+        "src/orders/__init__.py": "",
+        "src/orders/apps.py": '''
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "orders"
+    label = "shop_orders"
+''',
+        "src/orders/models.py": '''
+from catalog.models import Product
+from django.db import models
+
+
+class Order(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="orders")
+    lines = models.ManyToManyField("catalog.Product", related_name="+")
+''',
+        "apps/reviews/__init__.py": "",
+        "apps/reviews/models.py": '''
+from django.db import models
+
+
+class Review(models.Model):
+    order = models.OneToOneField("shop_orders.Order", on_delete=models.CASCADE)
+    text = models.TextField()
+''',
+    })  # fmt: skip
+    return root
+
+
+def write_inheritance_project(root: Path, *, composite: bool) -> Path:
+    """Mixins (plain and abstract), multi-table inheritance, a proxy, M2Ms with
+    auto-created tables (one to ``self``), ``db_table``, a custom relation class, a
+    field option that is not a literal, and with ``composite`` a CompositePrimaryKey."""
+    apps = ["django.contrib.contenttypes", "django.contrib.auth", "zoo"]
+    _shape_project(root, "zooproj", apps)
+    models = """
+from django.conf import settings
+from django.db import models
+
+from .fields import KeeperKey
+from .mixins import Describable
+
+
+class Stamped(models.Model):
+    created = models.DateTimeField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class Animal(Describable, Stamped):
+    name = models.CharField(max_length=50, unique=True)
+
+
+class Dog(Animal, Describable):
+    breed = models.CharField(max_length=30)
+
+
+class Puppy(Dog):
+    class Meta:
+        proxy = True
+
+
+class Keeper(Describable, models.Model):
+    animals = models.ManyToManyField(Animal, related_name="keepers")
+    friends = models.ManyToManyField("self")
+    nickname = models.CharField(max_length=20, null=settings.DEBUG)
+
+    class Meta:
+        db_table = "zoo_people"
+
+
+class Ticket(models.Model):
+    keeper = KeeperKey(Keeper, on_delete=models.CASCADE, related_name="tickets")
+"""
+    if composite:
+        models += """
+
+class Visit(models.Model):
+    pk = models.CompositePrimaryKey("keeper_id", "day")
+    keeper = models.ForeignKey(Keeper, on_delete=models.CASCADE)
+    day = models.DateField()
+"""
+    _write_files(root, {
+        "zoo/__init__.py": "",
+        "zoo/mixins.py": '''
+class Describable:
+    """A plain mixin: not a model, so no parent and no ``*_ptr``."""
+
+    label = "animal"
+
+    def describe(self):
+        return f"{self.label} {self.pk}"
+''',
+        "zoo/fields.py": '''
+from django.db import models
+
+
+class KeeperKey(models.ForeignKey):
+    """A custom relation class: the inspector maps it to ``fk`` and names it."""
+''',
+        "zoo/models.py": models,
+    })  # fmt: skip
+    return root
+
+
+def write_site_package(site_packages: Path) -> None:
+    """A third-party app installed in a venv: ``libshelf`` (label ``shelfbase``) with an
+    abstract base and a concrete parent, and ``libshelf.search`` (label
+    ``shelfsearch``), as wagtail's ``wagtail.search`` is ``wagtailsearch``."""
+    _write_files(site_packages, {
+        "libshelf/__init__.py": "",
+        "libshelf/apps.py": '''
+from django.apps import AppConfig
+
+
+class ShelfConfig(AppConfig):
+    name = "libshelf"
+    label = "shelfbase"
+    default_auto_field = "django.db.models.AutoField"
+''',
+        "libshelf/models/__init__.py": "from .base import Publication, Stamped\n",
+        "libshelf/models/base.py": '''
+from django.db import models
+
+
+class Stamped(models.Model):
+    created = models.DateTimeField(null=True)
+    updated = models.DateTimeField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class Publication(Stamped):
+    title = models.CharField(max_length=100)
+    tags = models.ManyToManyField("shelfsearch.Term", blank=True)
+''',
+        "libshelf/migrations/__init__.py": "",
+        "libshelf/search/__init__.py": "",
+        "libshelf/search/apps.py": '''
+from django.apps import AppConfig
+
+
+class BaseSearchConfig(AppConfig):
+    default = False
+    label = "shelfsearch"
+
+
+class SearchConfig(BaseSearchConfig):
+    name = "libshelf.search"
+    default = True
+''',
+        "libshelf/search/models.py": '''
+from django.db import models
+
+
+class Term(models.Model):
+    word = models.CharField(max_length=40, unique=True)
+''',
+    })  # fmt: skip
+
+
+def write_thirdparty_project(root: Path) -> Path:
+    """A project whose models derive from ``libshelf`` (see :func:`write_site_package`)."""
+    apps = ["django.contrib.contenttypes", "django.contrib.auth", "libshelf",
+            "libshelf.search", "library"]  # fmt: skip
+    _shape_project(root, "libproj", apps, extra_settings='AUTH_USER_MODEL = "library.Reader"\n')
+    _write_files(root, {
+        "library/__init__.py": "",
+        "library/models.py": '''
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from libshelf.models import Publication, Stamped
+
+
+class Reader(AbstractUser):
+    card = models.CharField(max_length=12, blank=True)
+
+
+class Book(Publication):
+    isbn = models.CharField(max_length=13, unique=True)
+    reader = models.ForeignKey("Reader", null=True, on_delete=models.SET_NULL)
+
+
+class Note(Stamped):
+    text = models.TextField()
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="notes")
+''',
+    })  # fmt: skip
+    return root
+
+
+def write_modern_syntax_project(root: Path) -> Path:
+    """A models module in Python 3.12 syntax (``type`` aliases, PEP 695 generics)."""
+    apps = ["django.contrib.contenttypes", "django.contrib.auth", "modern"]
+    _shape_project(root, "modproj", apps)
+    _write_files(root, {
+        "modern/__init__.py": "",
+        "modern/models.py": '''
+from django.db import models
+
+type Score = int
+
+
+def first[T](items: list[T]) -> T:
+    return items[0]
+
+
+class Entry(models.Model):
+    score = models.IntegerField()
+    title = models.CharField(max_length=40, null=True)
+''',
+    })  # fmt: skip
+    return root
+
+
+def write_mptt_project(root: Path) -> Path:
+    """Tree models of django-mptt (installed in the target's venv): default field
+    names, ``MPTTMeta.left_attr = "lo"``, an abstract base whose ``MPTTMeta`` a child
+    inherits, a model declaring ``level`` itself, a proxy and a multi-table child."""
+    apps = ["django.contrib.contenttypes", "django.contrib.auth", "mptt", "forest"]
+    _shape_project(root, "forestproj", apps)
+    _write_files(root, {
+        "forest/__init__.py": "",
+        "forest/models.py": '''
+from django.db import models
+from mptt.fields import TreeForeignKey
+from mptt.models import MPTTModel
+
+
+class Genre(MPTTModel):
+    name = models.CharField(max_length=50, unique=True)
+    parent = TreeForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                            related_name="children")
+
+
+class Shelf(MPTTModel):
+    label = models.CharField(max_length=20)
+    parent = TreeForeignKey("self", null=True, on_delete=models.CASCADE)
+
+    class MPTTMeta:
+        left_attr = "lo"
+        order_insertion_by = ["label"]
+
+
+class Branch(MPTTModel):
+    parent = TreeForeignKey("self", null=True, on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+
+    class MPTTMeta:
+        level_attr = "depth"
+
+
+class Region(Branch):
+    code = models.CharField(max_length=8)
+
+
+class Chapter(MPTTModel):
+    parent = TreeForeignKey("self", null=True, on_delete=models.CASCADE)
+    level = models.PositiveSmallIntegerField(default=0)
+
+
+class FeaturedGenre(Genre):
+    since = models.DateField(null=True)
+
+
+class GenreAlias(Genre):
+    class Meta:
+        proxy = True
+''',
+    })  # fmt: skip
+    return root

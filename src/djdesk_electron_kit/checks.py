@@ -1,14 +1,14 @@
 """System checks for the desktop runtime: misconfiguration surfaces here, with a stable id.
 
-Ids:
+Ids (the convention is in :mod:`djdesk_inspector.kernel.checks`):
   E001  DJDESK_DESKTOP is not a dict
   E002  a DJDESK_DESKTOP value has the wrong type
-  E003  the desktop middleware is missing, or not in front of WhiteNoise and the rest
-  E004  a numeric DJDESK_DESKTOP value is not positive
-  E005  DATA_DIR, LOG_DIR or STATIC_ROOT is set but not an absolute path
+  E003  a numeric DJDESK_DESKTOP value is not positive
+  E004  DATA_DIR, LOG_DIR or STATIC_ROOT is set but not an absolute path
   W001  DJDESK_DESKTOP has an unknown key (a typo?)
-  W002  no DJDESK_TOKEN: the middleware steps aside (plain runserver, not the launcher)
-  W003  the secret key file can be read by other users
+  E010  the desktop middleware is missing, or not in front of WhiteNoise and the rest
+  W010  no DJDESK_TOKEN: the middleware steps aside (plain runserver, not the launcher)
+  W011  the secret key file can be read by other users
 """
 
 from __future__ import annotations
@@ -22,12 +22,9 @@ from django.core import checks
 from djdesk_electron_kit import conf, runtime, secret_key
 from djdesk_electron_kit.desktop_settings import MIDDLEWARE, WHITENOISE_MIDDLEWARE
 from djdesk_inspector.kernel import checks as kernel_checks
-from djdesk_inspector.kernel.appsettings import problems
-from djdesk_inspector.kernel.checks import settings_messages
+from djdesk_inspector.kernel.checks import not_absolute, settings_checks
 
 APP = "djdesk_electron_kit"
-
-PROBLEM_IDS = {"not-a-dict": "E001", "wrong-type": "E002", "unknown-key": "W001"}
 
 
 def desktop_mode() -> bool:
@@ -36,20 +33,14 @@ def desktop_mode() -> bool:
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
-    messages = settings_messages(APP, problems(conf.DesktopSettings, conf.SETTING), PROBLEM_IDS)
+    messages = settings_checks(APP, conf.DesktopSettings, conf.SETTING, positive=conf.POSITIVE)
     current = conf.get()
-    for key in conf.POSITIVE:
-        if getattr(current, key) <= 0:
-            messages.append(
-                checks.Error(f"{conf.SETTING}[{key!r}] must be positive.", id=f"{APP}.E004")
-            )
     for key in conf.PATHS:
         value = getattr(current, key)
         if str(value) and not PurePath(value).is_absolute():
             messages.append(
-                checks.Error(
-                    f"{conf.SETTING}[{key!r}] {str(value)!r} is not an absolute path.",
-                    id=f"{APP}.E005",
+                not_absolute(
+                    APP, f"{conf.SETTING}[{key!r}] {str(value)!r} is not an absolute path."
                 )
             )
     return messages
@@ -64,7 +55,7 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             checks.Error(
                 "Desktop settings are active but the token middleware is not installed.",
                 hint=f"Put {MIDDLEWARE!r} first in MIDDLEWARE (apply() does this).",
-                id=f"{APP}.E003",
+                id=f"{APP}.E010",
             )
         ]
     position = stack.index(MIDDLEWARE)
@@ -75,7 +66,7 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             checks.Error(
                 f"{MIDDLEWARE!r} must come first in MIDDLEWARE, before WhiteNoise: "
                 "anything in front of it answers requests without the token.",
-                id=f"{APP}.E003",
+                id=f"{APP}.E010",
             )
         ]
     return []
@@ -89,7 +80,7 @@ def check_token(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             "DJDESK_TOKEN is not set, so the desktop middleware lets every request "
             "through (fine for runserver during development, never for a release).",
             hint="Run the app with `manage.py djdesk_serve` or the launcher instead.",
-            id=f"{APP}.W002",
+            id=f"{APP}.W010",
         )
     ]
 
@@ -103,7 +94,7 @@ def check_secret_key_file(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         checks.Warning(
             f"{path} can be read by other users.",
             hint=f"chmod 600 {path}",
-            id=f"{APP}.W003",
+            id=f"{APP}.W011",
         )
     ]
 

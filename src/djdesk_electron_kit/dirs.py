@@ -3,14 +3,21 @@
 Order of precedence, so a packaged app never writes inside its own (often read-only,
 signed) bundle: the launcher's ``--data-dir`` (passed in-process as ``DJDESK_DATA_DIR``),
 then ``DJDESK_DESKTOP['DATA_DIR']``, then platformdirs' per-user folder for the app.
+
+:func:`ensure` creates the writable folders and proves they are writable (one probe
+file, created and removed), so a read-only or impossible data dir is one
+:class:`UnwritableDir` naming the folder, not a traceback from whatever writes first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from djdesk_electron_kit.conf import DesktopSettings
 from djdesk_electron_kit.runtime import DATA_DIR_ENV, LOG_DIR_ENV
@@ -19,6 +26,19 @@ from djdesk_electron_kit.runtime import DATA_DIR_ENV, LOG_DIR_ENV
 BUNDLE_MANIFEST = "manifest.json"
 BUNDLE_DOCS = "docs"
 BUNDLE_STATIC = "static"
+
+
+class UnwritableDir(OSError):
+    """A folder the desktop runtime must write to cannot be created or written."""
+
+    def __init__(self, folder: Path, cause: OSError) -> None:
+        reason = cause.strerror or str(cause)
+        super().__init__(cause.errno, reason, str(folder))
+        self.folder = folder
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"cannot write to the folder {self.folder} ({self.reason})"
 
 
 @dataclass(frozen=True)
@@ -68,7 +88,7 @@ def bundled_docs(project: Path | None) -> Path | None:
 def _platform_dirs(name: str, author: str) -> tuple[Path, Path]:
     from platformdirs import user_data_path, user_log_path
 
-    vendor: str | bool = author or False
+    vendor: str | Literal[False] = author or False
     return user_data_path(name, vendor), user_log_path(name, vendor)
 
 
@@ -102,9 +122,23 @@ def resolve(
     return DesktopPaths(data_dir, log_dir, data_dir / "static", False)
 
 
+def check_writable(folder: Path) -> None:
+    """Create ``folder`` if needed and write a probe file in it; :class:`UnwritableDir`
+    when either fails (read-only mount, immutable folder, a file in the way, no rights)."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        probe = folder / f".djdesk-probe-{os.getpid()}-{secrets.token_hex(4)}"
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise UnwritableDir(folder, exc) from exc
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        probe.unlink()
+
+
 def ensure(paths: DesktopPaths) -> None:
     """Create the writable folders, private to the user where the OS allows it."""
     for folder in (paths.data_dir, paths.log_dir):
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        check_writable(folder)
     if not paths.static_collected and paths.static_root.parent == paths.data_dir:
         paths.static_root.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root

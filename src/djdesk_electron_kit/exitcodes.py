@@ -8,6 +8,8 @@ The shell maps them to its crash dialog, so they are part of the contract:
   3  migrating failed; the database was restored from the pre-migration backup
   4  the server could not bind its port or stopped with an error
   5  the tasks worker could not start, or kept dying right after starting
+  6  another launcher holds the data dir's lock (its pid is named on stderr)
+  7  the data dir (or log dir) cannot be created or written (the folder is named)
 """
 
 from __future__ import annotations
@@ -22,3 +24,5 @@ class ExitCode(IntEnum):
     MIGRATION_FAILED = 3
     SERVER_FAILED = 4
     WORKER_FAILED = 5
+    DATA_DIR_LOCKED = 6
+    DATA_DIR_UNWRITABLE = 7

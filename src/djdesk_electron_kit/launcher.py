@@ -1,10 +1,15 @@
 """The desktop launch sequence (steps 1-7 of the runtime contract).
 
-1. resolve the data and log dirs (``--data-dir`` wins; see :mod:`.dirs`);
+1. resolve the data and log dirs (``--data-dir`` wins; see :mod:`.dirs`) and prove
+   they are writable (else exit 7 with one line naming the folder);
 2. load the desktop settings (:mod:`.desktop_settings`), ``django.setup()``;
-3. migrate when something is pending, with backup and restore (:mod:`.migrations_guard`);
+3. lock the data dir (:mod:`.datalock`; a second launcher exits 6 naming the holder),
+   then migrate when something is pending, with backup and restore
+   (:mod:`.migrations_guard`, which needs that lock);
 4. mark runs left ``running`` by a crash as failed (:mod:`djdesk_inspector.kernel.reaping`);
 5. bind waitress to ``127.0.0.1:0``, start the supervised worker, print the READY line;
+   when the worker dies, its leftover processes are killed and its jobs failed at
+   once (:mod:`.supervisor`), then it is restarted;
 6. serve, requiring the launch token on every request (:mod:`.middleware`);
 7. on SIGTERM/SIGINT/stdin EOF: stop the worker tree and the server, exit 0.
 
@@ -15,6 +20,7 @@ shared with ``manage.py djdesk_serve``. Exit codes: :mod:`.exitcodes`.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -24,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from djdesk_electron_kit import __version__, handshake, runtime
+from djdesk_electron_kit import __version__, datalock, dirs, handshake, runtime, token_source
 from djdesk_electron_kit.exitcodes import ExitCode
 from djdesk_electron_kit.shutdown import StopRequest
 
@@ -32,6 +38,11 @@ if TYPE_CHECKING:
     from djdesk_electron_kit.supervisor import Supervisor
 
 logger = logging.getLogger("djdesk_electron_kit.launcher")
+
+# What loading settings raises when a folder they create cannot be written.
+WRITE_ERRNOS = frozenset(
+    {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST, errno.ENOSPC}
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ class LaunchOptions:
     log_dir: Path | None = None
     port: int = 0
     watch_stdin: bool = True
+    token_stdin: bool = False
 
 
 def say(message: str) -> None:
@@ -53,9 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m djdesk_electron_kit.launch",
         description="Run a Django project as the local backend of a desktop app.",
-        epilog="Needs DJDESK_TOKEN in the environment. Exit codes: 0 clean, 1 error, "
+        epilog="Needs the token on stdin's first line (--token-stdin) or in DJDESK_TOKEN. "
+        "Exit codes: 0 clean, 1 error, "
         "2 usage, 3 migration failed (database restored), 4 server failure, "
-        "5 worker could not start.",
+        "5 worker could not start, 6 data dir locked by another launcher, "
+        "7 data dir not writable.",
     )
     parser.add_argument("--settings", required=True, help="Desktop settings module.")
     parser.add_argument(
@@ -73,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="Do not stop when stdin closes.",
     )
+    parser.add_argument(
+        token_source.STDIN_FLAG,
+        dest="token_stdin",
+        action="store_true",
+        help="Read the token from the first line of stdin (keeps it out of the "
+        "environment block); without it, DJDESK_TOKEN.",
+    )
     return parser
 
 
@@ -87,6 +108,7 @@ def parse(argv: Sequence[str] | None) -> LaunchOptions:
         log_dir=args.log_dir.expanduser().resolve() if args.log_dir else None,
         port=args.port,
         watch_stdin=args.watch_stdin,
+        token_stdin=args.token_stdin,
     )
 
 
@@ -117,26 +139,89 @@ def prepare_environment(options: LaunchOptions) -> None:
     os.environ.setdefault(runtime.ROLE_ENV, "server")
 
 
+def unwritable_folder(options: LaunchOptions) -> dirs.UnwritableDir | None:
+    """Checked before the settings load: a project's settings may write there first
+    (a cache or var folder) and would fail with a raw traceback."""
+    for folder in (options.data_dir, options.log_dir):
+        if folder is None:
+            continue
+        try:
+            dirs.check_writable(folder)
+        except dirs.UnwritableDir as exc:
+            return exc
+    return None
+
+
+def export_context(settings_module: str, data_dir: Path, log_dir: Path) -> None:
+    """Make this process's settings module and folders part of its environment.
+
+    Whatever runs the host project again (a "This project" preset, in the worker or
+    in-process) passes exactly these names on (``kernel.environment.HOST_CONTEXT``),
+    so the child opens the same settings, data dir and database as the launcher.
+    """
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    os.environ[runtime.DATA_DIR_ENV] = str(data_dir)
+    os.environ[runtime.LOG_DIR_ENV] = str(log_dir)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse(argv)
-    token = os.environ.get(runtime.TOKEN_ENV, "")
-    problem = runtime.token_problem(token)
+    token = token_source.read_token(options.token_stdin)
+    problem = token_source.token_problem(token, options.token_stdin)
     if problem:
         say(f"refusing to start: {problem}")
         return ExitCode.USAGE
     ready_stream = claim_stdout()
     prepare_environment(options)
+    unwritable = unwritable_folder(options)
+    if unwritable is not None:
+        say(str(unwritable))
+        return ExitCode.DATA_DIR_UNWRITABLE
+    lock = None
+    if options.data_dir is not None:
+        # Before the settings load: a second launcher leaves at once, touching nothing.
+        lock, code = lock_data_dir(options.data_dir)
+        if lock is None:
+            return code
+    failed = setup_django(options.settings)
+    if failed is not None:
+        if lock is not None:
+            lock.release()
+        return failed
+    return run(options, token, ready_stream, lock=lock)
+
+
+def setup_django(settings_module: str) -> ExitCode | None:
+    """``django.setup()``; the exit code (after one clear line) when it cannot load."""
     import django
 
     try:
         django.setup()
     except ImportError as exc:
-        say(f"cannot load settings {options.settings!r}: {exc}")
+        say(f"cannot load settings {settings_module!r}: {exc}")
         return ExitCode.USAGE
-    return run(options, token, ready_stream)
+    except dirs.UnwritableDir as exc:
+        say(str(exc))
+        return ExitCode.DATA_DIR_UNWRITABLE
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS or not exc.filename:
+            raise
+        # The project's own settings wrote into the (per-user) data dir before ours did.
+        say(str(dirs.UnwritableDir(Path(os.fsdecode(exc.filename)), exc)))
+        return ExitCode.DATA_DIR_UNWRITABLE
+    return None
 
 
-def _start_worker(options: LaunchOptions, stop: StopRequest) -> Supervisor | None:
+def desktop_dir(name: str) -> Path:
+    """``DJDESK_DATA_DIR`` or ``DJDESK_LOG_DIR``: outputs of the desktop settings."""
+    from django.conf import settings
+
+    return Path(getattr(settings, name))
+
+
+def _start_worker(
+    options: LaunchOptions, stop: StopRequest, *, subreaper: bool
+) -> Supervisor | None:
     """The supervisor, or None when tasks run elsewhere (another backend, WORKER off)."""
     from django.conf import settings
 
@@ -151,15 +236,46 @@ def _start_worker(options: LaunchOptions, stop: StopRequest) -> Supervisor | Non
         desktop,
         settings_module=options.settings,
         project_dir=options.project_dir,
-        data_dir=Path(settings.DJDESK_DATA_DIR),
-        log_dir=Path(settings.DJDESK_LOG_DIR),
+        data_dir=desktop_dir("DJDESK_DATA_DIR"),
+        log_dir=desktop_dir("DJDESK_LOG_DIR"),
     )
     worker = supervisor.Supervisor(
         spec,
         on_give_up=lambda: stop.request(ExitCode.WORKER_FAILED, "the tasks worker keeps dying"),
+        on_death=fail_dead_workers_jobs,
+        # A subreaper finds a dead worker's orphans among its own children.
+        snapshot=not subreaper,
     )
     worker.start()
     return worker
+
+
+def fail_dead_workers_jobs(worker_pid: int, reason: str) -> None:
+    """Called by the supervisor once a dead worker's processes are killed: every job
+    that worker held is lost and is failed with ``reason`` (stored as the job's error)."""
+    from django.db import connections
+
+    from djdesk_inspector.kernel import reaping
+
+    try:
+        counts = reaping.reap_all(reason=reason, worker_pid=worker_pid)
+    finally:
+        connections.close_all()
+    logger.warning("%s; failed: %s", reason, {k: v for k, v in counts.items() if v} or "nothing")
+
+
+def lock_data_dir(folder: Path) -> tuple[datalock.DataDirLock | None, ExitCode]:
+    """The data dir's lock for this launcher, or the exit code saying why not."""
+    lock = datalock.DataDirLock(folder)
+    try:
+        lock.acquire()
+    except datalock.DataDirLocked as exc:
+        say(f"{exc}; quit it first.")
+        return None, ExitCode.DATA_DIR_LOCKED
+    except OSError as exc:
+        say(str(dirs.UnwritableDir(folder, exc)))
+        return None, ExitCode.DATA_DIR_UNWRITABLE
+    return lock, ExitCode.OK
 
 
 def run(
@@ -168,21 +284,52 @@ def run(
     ready_stream: TextIO,
     *,
     announce: Callable[[int], None] | None = None,
+    lock: datalock.DataDirLock | None = None,
 ) -> int:
-    """Steps 3-7, once Django is set up. Returns the exit code."""
+    """Steps 3-7, once Django is set up. Returns the exit code.
+
+    ``lock`` is the data dir's lock when the caller already holds it (the launcher
+    takes it before loading the settings); otherwise it is taken here.
+    """
+    from django.conf import settings
+
+    runtime.STATE.token = token
+    # Children (worker, scans, task runs) must never inherit the token.
+    os.environ.pop(runtime.TOKEN_ENV, None)
+    data_dir = desktop_dir("DJDESK_DATA_DIR")
+    if lock is None or lock.folder.resolve() != data_dir.resolve():
+        if lock is not None:
+            lock.release()
+        lock, code = lock_data_dir(data_dir)
+        if lock is None:
+            return code
+    try:
+        export_context(
+            settings.SETTINGS_MODULE or options.settings,
+            data_dir,
+            desktop_dir("DJDESK_LOG_DIR"),
+        )
+        return _serve(options, ready_stream, lock, announce)
+    finally:
+        lock.release()
+
+
+def _serve(
+    options: LaunchOptions,
+    ready_stream: TextIO,
+    lock: datalock.DataDirLock,
+    announce: Callable[[int], None] | None,
+) -> int:
     from django.core.wsgi import get_wsgi_application
     from django.db import connections
 
     from djdesk_electron_kit import conf, migrations_guard
     from djdesk_electron_kit.server import Server
     from djdesk_electron_kit.shutdown import install_signal_handlers, watch_stdin
-    from djdesk_inspector.kernel import reaping
+    from djdesk_inspector.kernel import proctree, reaping
 
-    runtime.STATE.token = token
-    # Children (worker, scans, task runs) must never inherit the token.
-    os.environ.pop(runtime.TOKEN_ENV, None)
     try:
-        migrations_guard.migrate_if_needed()
+        migrations_guard.migrate_if_needed(lock)
     except migrations_guard.MigrationFailed as exc:
         say(f"migrating failed ({exc}); the database was restored from {exc.backup}.")
         return ExitCode.MIGRATION_FAILED
@@ -198,8 +345,10 @@ def run(
     runtime.STATE.port = server.port
 
     stop = StopRequest()
+    # Orphans of a dead worker's tree re-parent to us, where the supervisor finds them.
+    subreaper = proctree.become_subreaper()
     try:
-        worker = _start_worker(options, stop)
+        worker = _start_worker(options, stop, subreaper=subreaper)
     except OSError as exc:
         server.stop()
         say(f"the tasks worker could not start: {exc}")

@@ -13,7 +13,7 @@ WhiteNoise), must:
 
 Every response gets a strict CSP and isolation headers. CSRF protection stays on
 behind this. Without a token (plain ``runserver``) the middleware steps aside, and
-the ``djdesk_electron_kit.W002`` check says so.
+the ``djdesk_electron_kit.W010`` check says so.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.urls import NoReverseMatch, reverse
 
 from djdesk_electron_kit import runtime
+from djdesk_inspector.kernel.permissions import DESKTOP_MARKER
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -37,10 +38,12 @@ HEADERS = (
     ("Referrer-Policy", "same-origin"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Cross-Origin-Resource-Policy", "same-origin"),
+    # Only features Chromium (Electron) recognises: an unknown one ("bluetooth",
+    # "interest-cohort") logs a console warning on every page.
     (
         "Permissions-Policy",
         "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
-        "bluetooth=(), hid=(), midi=(), display-capture=(), interest-cohort=()",
+        "hid=(), midi=(), display-capture=()",
     ),
 )
 META_HEADER = "HTTP_" + runtime.TOKEN_HEADER.upper().replace("-", "_")
@@ -84,7 +87,11 @@ class DesktopMiddleware:
         token = runtime.expected_token()
         if not token:
             return self.get_response(request)
-        response = self.refuse(request, token) or self.get_response(request)
+        refused = self.refuse(request, token)
+        if refused is None:
+            # What djdesk's default permission callback trusts: this request is the shell's.
+            setattr(request, DESKTOP_MARKER, True)
+        response = refused or self.get_response(request)
         for name, value in HEADERS:
             response.headers.setdefault(name, value)
         return response

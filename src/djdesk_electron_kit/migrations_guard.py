@@ -8,6 +8,10 @@ warm start). Only when that cheap test is inconclusive is the real plan computed
 When migrations are pending, the SQLite file is checkpointed (so the main file holds
 every committed page), copied aside, and migrated. If migrating raises, the WAL and
 shared-memory files are dropped and the copy is put back byte for byte.
+
+Backing up and restoring replace the database file, which is only safe when no other
+process has it open: both require the data dir lock (:mod:`.datalock`) that only one
+launcher at a time can hold, and raise :class:`~.datalock.LockNotHeld` without it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from typing import Any
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
+
+from djdesk_electron_kit.datalock import DataDirLock
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +102,10 @@ def pending(alias: str = DEFAULT_DB_ALIAS) -> bool:
 
 
 def database_file(alias: str = DEFAULT_DB_ALIAS) -> Path | None:
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+
     connection = connections[alias]
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+    if not isinstance(connection, SQLiteWrapper) or connection.is_in_memory_db():
         return None
     return Path(connection.settings_dict["NAME"])
 
@@ -115,8 +123,9 @@ def _copy_atomically(source: Path, target: Path) -> None:
     os.replace(temp, target)
 
 
-def backup(alias: str = DEFAULT_DB_ALIAS) -> Path | None:
+def backup(lock: DataDirLock, alias: str = DEFAULT_DB_ALIAS) -> Path | None:
     """Copy the database file aside; None when there is no file."""
+    lock.require("backing up the database")
     path = database_file(alias)
     if path is None or not path.is_file():
         return None
@@ -126,8 +135,9 @@ def backup(alias: str = DEFAULT_DB_ALIAS) -> Path | None:
     return target
 
 
-def restore(path: Path, copy: Path | None) -> None:
+def restore(lock: DataDirLock, path: Path, copy: Path | None) -> None:
     """Put ``copy`` back over ``path`` (or remove ``path`` when there was no file)."""
+    lock.require("restoring the database")
     connections.close_all()
     for suffix in SIDE_FILES:
         with contextlib.suppress(FileNotFoundError):
@@ -139,8 +149,9 @@ def restore(path: Path, copy: Path | None) -> None:
     _copy_atomically(copy, path)
 
 
-def migrate_if_needed(alias: str = DEFAULT_DB_ALIAS) -> Outcome:
+def migrate_if_needed(lock: DataDirLock, alias: str = DEFAULT_DB_ALIAS) -> Outcome:
     """Migrate when something is pending; :class:`MigrationFailed` after a restore."""
+    lock.require("migrating at launch")
     path = database_file(alias)
     # Looked at before the pending check, whose connection creates an empty file.
     existed = path is not None and path.is_file() and path.stat().st_size > 0
@@ -148,7 +159,7 @@ def migrate_if_needed(alias: str = DEFAULT_DB_ALIAS) -> Outcome:
         return Outcome(migrated=False)
     from django.core.management import call_command
 
-    copy = backup(alias) if existed else None
+    copy = backup(lock, alias) if existed else None
     logger.info("Applying migrations (backup: %s)", copy)
     output = io.StringIO()
     try:
@@ -164,7 +175,7 @@ def migrate_if_needed(alias: str = DEFAULT_DB_ALIAS) -> Outcome:
     except Exception as exc:
         logger.error("Migrating failed; restoring %s\n%s", copy, output.getvalue(), exc_info=True)
         if path is not None:
-            restore(path, copy)
+            restore(lock, path, copy)
         raise MigrationFailed(exc, copy) from exc
     logger.info("Migrations applied:\n%s", output.getvalue())
     return Outcome(migrated=True, backup=copy)

@@ -7,6 +7,7 @@ renamed into place, so a failure never leaves a half-written shell behind.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import importlib.util
 import json
@@ -102,6 +103,36 @@ def default_name(settings_module: str) -> str:
     top = settings_module.split(".", 1)[0]
     words = [w for w in re.split(r"[_\-]+", top) if w]
     return " ".join(w[:1].upper() + w[1:] for w in words) or "Djdesk App"
+
+
+def declared_app_name(settings_module: str) -> str | None:
+    """``DJDESK_DESKTOP["APP_NAME"]`` as written in ``settings_module``'s source, or None.
+
+    Read with ``ast`` (a literal dict assignment), never by importing the module: a
+    desktop settings module computes data dirs on import.
+    """
+    try:
+        spec = importlib.util.find_spec(settings_module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    try:
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    for node in tree.body:
+        if not isinstance(node, ast.Assign) or not any(
+            isinstance(t, ast.Name) and t.id == "DJDESK_DESKTOP" for t in node.targets
+        ):
+            continue
+        try:
+            value = ast.literal_eval(node.value)
+        except ValueError:
+            return None
+        name = value.get("APP_NAME") if isinstance(value, dict) else None
+        return name if isinstance(name, str) and name.strip() else None
+    return None
 
 
 def desktop_sibling(settings_module: str) -> str | None:

@@ -15,9 +15,10 @@ def reap_task_results() -> int:
     """django-tasks-db results claimed by a worker that no longer exists."""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).update(
+    count: int = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.FAILED,
         finished_at=timezone.now(),
         exception_class_path=f"{InterruptedRun.__module__}.{InterruptedRun.__qualname__}",
         traceback="InterruptedRun: the worker stopped before the task finished.\n",
     )
+    return count

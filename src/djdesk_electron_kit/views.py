@@ -10,10 +10,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonRe
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from djdesk_electron_kit import __version__, runtime
 from djdesk_electron_kit.middleware import carries_token, matches
+from djdesk_inspector.kernel import chrome, permissions
 
 
 def safe_next(candidate: str | None) -> str:
@@ -35,6 +36,7 @@ def health_payload() -> dict[str, object]:
     }
 
 
+@permissions.api("view")
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
@@ -56,8 +58,9 @@ def bootstrap(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@permissions.page("view")
 @never_cache
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -67,5 +70,7 @@ def about(request: HttpRequest) -> HttpResponse:
             "data_dir": getattr(settings, "DJDESK_DATA_DIR", ""),
             "log_dir": getattr(settings, "DJDESK_LOG_DIR", ""),
             "launched": bool(runtime.expected_token()),
+            "chrome": chrome.header(request),
+            "chrome_icon": chrome.ICON,
         },
     )

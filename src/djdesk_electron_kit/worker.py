@@ -5,7 +5,10 @@
 The launcher keeps the write end of this process's stdin. If the launcher is killed
 outright (``kill -9``, a crash), the pipe closes, and the worker shuts down the way
 SIGTERM would make it (finishing nothing new), instead of polling forever as an
-orphan. Everything else is django-tasks-db's own ``db_worker`` command.
+orphan. On Linux the worker is a child subreaper: a task's double-forked grandchild
+is re-parented to the worker rather than to init, so it stays among the worker's
+descendants, which the launcher's supervisor records and kills if the worker dies.
+Everything else is django-tasks-db's own ``db_worker`` command.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import threading
 import time
 
 from djdesk_electron_kit.runtime import ROLE_ENV
+from djdesk_inspector.kernel import proctree
 
 # After the polite stop, how long a task may keep running before the process exits.
 ORPHAN_GRACE_SECONDS = 10.0
@@ -37,6 +41,7 @@ def _watch_parent(fd: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault(ROLE_ENV, "worker")
+    proctree.become_subreaper()
     if sys.stdin is not None and not sys.stdin.isatty():
         threading.Thread(
             target=_watch_parent,

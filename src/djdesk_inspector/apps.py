@@ -12,7 +12,18 @@ class InspectorConfig(AppConfig):
     djdesk = Contributions(
         mount=Mount("", "djdesk_inspector.inspector_urls"),
         operations="djdesk_inspector.api_schema.OPERATIONS",
-        reapers=(Reaper("djdesk_inspector.scans.reap_stale_scans"),),
+        reapers=(
+            Reaper("djdesk_inspector.tasks.reap_scans"),
+            Reaper("djdesk_inspector.tasks.reap_rehearsals"),
+        ),
+        job_kinds=("djdesk_inspector.tasks.SCAN", "djdesk_inspector.tasks.REHEARSAL"),
+        extra={
+            "nav": (
+                (_("Dashboard"), "djdesk_inspector:dashboard"),
+                (_("Add workspace"), "djdesk_inspector:wizard", "add-workspace"),
+            ),
+            "workspaces": "djdesk_inspector.workspaces.switcher_entries",
+        },
     )
 
     def ready(self) -> None:

@@ -24,6 +24,16 @@ class InspectorSettings:
     ENV_ALLOWLIST: tuple[str, ...] = typed(
         (), tuple, help="Extra environment variables passed to probes and task runs."
     )
+    PERMISSION_CALLBACK: str = typed(
+        "djdesk_inspector.kernel.permissions.default_callback",
+        str,
+        help="Dotted path to f(request, action) -> bool, asked by every djdesk view.",
+    )
+    TRUST_NEW_WORKSPACES: bool = typed(
+        False,
+        bool,
+        help="Trust new workspaces when they are added (trusted ones run the project's code).",
+    )
 
 
 def get() -> InspectorSettings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,28 +21,61 @@ class Detection:
     interpreter: Path | None
 
 
-def settings_module_from_manage(manage_py: Path) -> str:
-    """The literal passed to ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)``.
+def _literal(node: ast.AST | None) -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
 
-    Parsed with :mod:`ast`, so a hostile ``manage.py`` is never executed. Returns ``""``
-    when the file sets the module in some other way.
+
+def settings_module_from_manage(manage_py: Path) -> str:
+    """The settings module ``manage.py`` sets literally.
+
+    Either ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")`` or
+    ``os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"``. Parsed with :mod:`ast`,
+    so a hostile ``manage.py`` is never executed. Returns ``""`` when the file sets
+    the module in some other way (e.g. from an env file it loads).
     """
     try:
         tree = ast.parse(manage_py.read_bytes(), filename=str(manage_py))
     except (OSError, SyntaxError, ValueError):
         return ""
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or len(node.args) < 2:
-            continue
-        name, value = node.args[0], node.args[1]
-        if (
-            isinstance(name, ast.Constant)
-            and name.value == "DJANGO_SETTINGS_MODULE"
-            and isinstance(value, ast.Constant)
-            and isinstance(value.value, str)
-        ):
-            return value.value
+        if isinstance(node, ast.Call) and len(node.args) >= 2:
+            if _literal(node.args[0]) == "DJANGO_SETTINGS_MODULE" and _literal(node.args[1]):
+                return _literal(node.args[1])
+        elif isinstance(node, ast.Assign) and _literal(node.value):
+            for target in node.targets:
+                if (
+                    isinstance(target, ast.Subscript)
+                    and _literal(target.slice) == "DJANGO_SETTINGS_MODULE"
+                ):
+                    return _literal(node.value)
     return ""
+
+
+SETTINGS_PLACES = (
+    "the workspace's settings module (or --project-settings)",
+    "a literal DJANGO_SETTINGS_MODULE in manage.py (setdefault or assignment)",
+    "DJANGO_SETTINGS_MODULE in the env file",
+)
+
+
+def resolve_settings_module(
+    project: Path, explicit: str | None, env: Mapping[str, str] | None = None
+) -> tuple[str, str]:
+    """``(module, where it came from)``, in the documented order; ``("", "")`` if none.
+
+    The order is the workspace's own (or ``--project-settings``), what ``manage.py``
+    sets literally, then ``DJANGO_SETTINGS_MODULE`` from the env file (projects
+    whose ``manage.py`` calls ``load_dotenv``).
+    """
+    if explicit:
+        return explicit, "workspace"
+    found = settings_module_from_manage(project / "manage.py")
+    if found:
+        return found, "manage.py"
+    from_env = (env or {}).get("DJANGO_SETTINGS_MODULE", "")
+    if from_env:
+        return from_env, "env file"
+    return "", ""
 
 
 def find_interpreter(project: Path) -> Path | None:

@@ -17,7 +17,9 @@ class WorkspaceManager(models.Manager["Workspace"]):
 
     def taken_slugs(self, name: str, exclude_pk: int | None = None) -> set[str]:
         """Slugs that could clash with ``name``'s (one indexed prefix query)."""
-        found = self.filter(slug__startswith=base_slug(name)).exclude(pk=exclude_pk)
+        found = self.filter(slug__startswith=base_slug(name))
+        if exclude_pk is not None:
+            found = found.exclude(pk=exclude_pk)
         return set(found.values_list("slug", flat=True))
 
     def create(self, **kwargs: Any) -> Workspace:
@@ -55,6 +57,28 @@ class Workspace(models.Model):
         help_text=_("Python used for live scans; empty means detect it."),
     )
     settings_module = models.CharField(_("settings module"), max_length=255, blank=True)
+    # Trust (see trust.py): only a trusted workspace's code is ever run.
+    trusted = models.BooleanField(
+        _("trusted"),
+        default=False,
+        help_text=_("Live scans, presets and notebook runs execute this project's code."),
+    )
+    trusted_at = models.DateTimeField(_("trusted at"), null=True, blank=True)
+    trusted_by = models.CharField(_("trusted by"), max_length=150, blank=True)
+    # The project's environment: the file's path and variable *names* only; the
+    # values are read when a child starts and never stored.
+    env_file = models.CharField(
+        _("env file"),
+        max_length=1024,
+        blank=True,
+        help_text=_("A dotenv file whose variables the project's processes get."),
+    )
+    pass_env = models.JSONField(
+        _("variables passed through"),
+        default=list,
+        blank=True,
+        help_text=_("Names of djdesk's own environment variables the project's processes get."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,6 +86,11 @@ class Workspace(models.Model):
 
     class Meta:
         ordering = ("name", "id")
+        # The actions of djdesk_inspector.kernel.permissions.ACTIONS without a default one.
+        permissions = [
+            ("scan_workspace", _("Can register and scan workspaces")),
+            ("trust_workspace", _("Can trust a workspace to run its code")),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="djdesk_workspace_slug_not_empty"),
         ]
@@ -104,8 +133,13 @@ class Scan(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     progress_message = models.CharField(max_length=200, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    worker_pid = models.IntegerField(
+        null=True, blank=True, help_text=_("The process that claimed the scan.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
@@ -180,3 +214,51 @@ class Snapshot(models.Model):
             summary=insights.summarize(document),
             view=projection.project(document),
         )
+
+
+class RehearsalStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def active(cls) -> tuple[str, ...]:
+        return (cls.QUEUED, cls.RUNNING)
+
+
+class Rehearsal(models.Model):
+    """Pending migrations applied and rolled back on a copy of a workspace's database.
+
+    ``report`` is what :mod:`djdesk_inspector.inspection.rehearsal` returned (steps,
+    timings, tracebacks, sha256 of the real file); a rehearsal that could not run ends
+    ``failed`` with ``error`` saying why.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="rehearsals")
+    database = models.CharField(max_length=100, default="default")
+    status = models.CharField(
+        max_length=10,
+        choices=RehearsalStatus.choices,
+        default=RehearsalStatus.QUEUED,
+        db_index=True,
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_message = models.CharField(max_length=200, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    worker_pid = models.IntegerField(null=True, blank=True)
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-id",)
+        indexes = [models.Index(fields=("workspace", "-id"), name="djdesk_rehearsal_ws_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.workspace} rehearsal #{self.pk} ({self.status})"

@@ -1,7 +1,8 @@
 """The status payload: everything the dashboard shows for one workspace, in one document.
 
 Built with a fixed number of queries whatever the history size (workspace, latest
-snapshot, previous snapshot's summary, recent scans, plus one per installed section),
+snapshot, previous snapshot's summary, recent snapshots, scans and rehearsals, plus one per
+installed section),
 and hashed into an ETag so an unchanged poll costs no bytes.
 """
 
@@ -15,14 +16,17 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.module_loading import import_string
 
-from djdesk_inspector import conf, projection
+from djdesk_inspector import conf, projection, rehearsals, trust
 from djdesk_inspector.inspection import insights
 from djdesk_inspector.kernel import registry
 from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace
 
-EMPTY_VIEW = {"schema": {"nodes": [], "edges": []}, "migrations": None} | {
-    key: None for key in projection.COPIED_SECTIONS
-}
+REHEARSAL_HISTORY = 3
+EMPTY_VIEW: dict[str, Any] = {
+    "schema": {"nodes": [], "edges": []},
+    "migrations": None,
+    "migration_lint": None,
+} | {key: None for key in projection.COPIED_SECTIONS}
 
 
 def workspace_json(workspace: Workspace) -> dict[str, Any]:
@@ -32,6 +36,10 @@ def workspace_json(workspace: Workspace) -> dict[str, Any]:
         "project_path": workspace.project_path,
         "interpreter_path": workspace.interpreter_path,
         "settings_module": workspace.settings_module,
+        # The env file's path and the names passed through; never their values.
+        "env_file": workspace.env_file,
+        "pass_env": workspace.pass_env,
+        **trust.as_json(workspace),
         "created_at": workspace.created_at,
         "updated_at": workspace.updated_at,
     }
@@ -89,12 +97,15 @@ def build(workspace: Workspace) -> dict[str, Any]:
         previous_summary = previous.summary if previous else None
     scans = list(Scan.objects.filter(workspace=workspace).order_by("-id")[:limit])
     active = next((s for s in scans if s.status in ScanStatus.active()), None)
+    history = snapshots.values("id", "created_at", "mode")[:limit]
     return {
         "workspace": workspace_json(workspace),
         "insights": insights.insights(latest.summary, previous_summary) if latest else [],
         **snapshot_sections(latest),
+        "snapshots": list(history),
         "scans": [scan_json(scan) for scan in scans],
         "active_scan": scan_json(active) if active else None,
+        "rehearsals": rehearsals.recent(workspace, REHEARSAL_HISTORY),
         **installed_sections(workspace),
     }
 

@@ -2,7 +2,8 @@
 
 Builds get an explicit environment: never the test run's DJANGO_SETTINGS_MODULE.
 A bundle is launched the way the Electron shell does it (``backend.js``): its own
-interpreter, ``PYTHONPATH`` = app + site-packages, cwd ``app/``, a fresh token.
+interpreter, ``PYTHONPATH`` = app + site-packages, cwd ``app/``, a fresh token as the
+first line of its stdin (``--token-stdin``).
 """
 
 from __future__ import annotations
@@ -127,7 +128,6 @@ def launch(
     """Start the bundle like the shell; stop it by closing stdin, and insist on exit 0."""
     token = secrets.token_urlsafe(32)
     env = base_env(
-        DJDESK_TOKEN=token,
         PYTHONPATH=os.pathsep.join([str(bundle / "app"), str(bundle / "site-packages")]),
         PYTHONNOUSERSITE="1",
         PYTHONDONTWRITEBYTECODE="1",
@@ -142,6 +142,7 @@ def launch(
             settings,
             "--data-dir",
             str(data_dir),
+            "--token-stdin",
         ],
         cwd=bundle / "app",
         env=env,
@@ -150,6 +151,9 @@ def launch(
         stderr=stderr,
         start_new_session=sys.platform != "win32",
     )
+    assert proc.stdin is not None
+    proc.stdin.write(f"{token}\n".encode())
+    proc.stdin.flush()
     try:
         try:
             ready = _read_ready(proc)

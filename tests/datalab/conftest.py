@@ -39,11 +39,13 @@ def demo_documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[s
     found = {}
     for sample in demo_samples():
         root = tmp_path_factory.mktemp("datalab-demo") / sample.folder
-        samples.write_project(root, **sample.shape)
+        samples.write_demo_project(root, **sample.shape)
         found[sample.folder] = {
             "name": sample.name,
             "root": root,
-            "live": engine.inspect_project(root, kind="live", interpreter=sys.executable),
+            "live": engine.inspect_project(
+                root, kind="live", trusted=True, interpreter=sys.executable
+            ),
             "static": engine.inspect_project(root, kind="static"),
         }
     return found
@@ -62,6 +64,16 @@ def queued_only(settings) -> None:
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Any:
+    """``with committed():`` commits the block's work as far as the kernel can tell.
+
+    Exports are enqueued once their transaction commits, and the test's own transaction
+    never does; this runs the callbacks the block registered, as a real commit would.
+    """
+    return functools.partial(django_capture_on_commit_callbacks, execute=True)
+
+
+@pytest.fixture
 def export_root(settings) -> Path:
     return Path(settings.DJDESK_DATALAB["EXPORT_ROOT"])
 
@@ -73,7 +85,9 @@ def make_workspace(db, tmp_path: Path) -> Any:
 
     def make(document: dict[str, Any], name: str = "Fleet Ops") -> Workspace:
         workspace = Workspace.objects.create(
-            name=name, project_path=str(tmp_path / f"project-{Workspace.objects.count()}")
+            name=name,
+            project_path=str(tmp_path / f"project-{Workspace.objects.count()}"),
+            trusted=True,  # notebook runs execute code: only for a trusted workspace
         )
         Snapshot.for_document(workspace, document).save()
         return workspace

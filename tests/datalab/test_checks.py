@@ -37,21 +37,21 @@ def test_a_valid_configuration_is_quiet(settings, tmp_path):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("not a dict", ["djdesk_datalab.E002"]),
-        ({"EXECUTE": "yes"}, ["djdesk_datalab.E003"]),
-        ({"EXECUTION_TIMEOUT": True}, ["djdesk_datalab.E003"]),
-        ({"TEMPLATES": "a.b"}, ["djdesk_datalab.E003"]),
-        ({"EXPORT_ROOOT": "/tmp"}, ["djdesk_datalab.E004"]),
-        ({"TEMPLATES": ["tests.datalab.nowhere.THING"]}, ["djdesk_datalab.E005"]),
-        ({"TEMPLATES": ["no_dots"]}, ["djdesk_datalab.E005"]),
-        ({"TEMPLATES": [CUSTOM + "NOT_A_TEMPLATE"]}, ["djdesk_datalab.E006"]),
-        ({"TEMPLATES": [CUSTOM + "BAD_SLUG"]}, ["djdesk_datalab.E006"]),
-        ({"TEMPLATES": [CUSTOM + "MISSING_BUILDER"]}, ["djdesk_datalab.E006"]),
-        ({"TEMPLATES": [CUSTOM + "DUPLICATE"]}, ["djdesk_datalab.E007"]),
-        ({"TEMPLATES": [CUSTOM + "SLOW", CUSTOM + "SLOW"]}, ["djdesk_datalab.E007"]),
-        ({"EXPORT_ROOT": "relative/exports"}, ["djdesk_datalab.E008"]),
-        ({"EXECUTION_TIMEOUT": 0}, ["djdesk_datalab.E009"]),
-        ({"HISTORY_LIMIT": -1}, ["djdesk_datalab.E009"]),
+        ("not a dict", ["djdesk_datalab.E001"]),
+        ({"EXECUTE": "yes"}, ["djdesk_datalab.E002"]),
+        ({"EXECUTION_TIMEOUT": True}, ["djdesk_datalab.E002"]),
+        ({"TEMPLATES": "a.b"}, ["djdesk_datalab.E002"]),
+        ({"EXPORT_ROOOT": "/tmp"}, ["djdesk_datalab.W001"]),
+        ({"TEMPLATES": ["tests.datalab.nowhere.THING"]}, ["djdesk_datalab.E011"]),
+        ({"TEMPLATES": ["no_dots"]}, ["djdesk_datalab.E011"]),
+        ({"TEMPLATES": [CUSTOM + "NOT_A_TEMPLATE"]}, ["djdesk_datalab.E012"]),
+        ({"TEMPLATES": [CUSTOM + "BAD_SLUG"]}, ["djdesk_datalab.E012"]),
+        ({"TEMPLATES": [CUSTOM + "MISSING_BUILDER"]}, ["djdesk_datalab.E012"]),
+        ({"TEMPLATES": [CUSTOM + "DUPLICATE"]}, ["djdesk_datalab.E013"]),
+        ({"TEMPLATES": [CUSTOM + "SLOW", CUSTOM + "SLOW"]}, ["djdesk_datalab.E013"]),
+        ({"EXPORT_ROOT": "relative/exports"}, ["djdesk_datalab.E004"]),
+        ({"EXECUTION_TIMEOUT": 0}, ["djdesk_datalab.E003"]),
+        ({"HISTORY_LIMIT": -1}, ["djdesk_datalab.E003"]),
     ],
 )
 def test_each_mistake_has_its_id(settings, tmp_path, value, expected):
@@ -76,14 +76,14 @@ def test_bad_templates_are_left_out_of_the_registry(settings):
 def test_explicit_execute_without_nbclient_warns(settings, monkeypatch):
     monkeypatch.setattr(execution, "missing_requirements", lambda: "nbclient is not installed")
     settings.DJDESK_DATALAB = {"EXECUTE": True}
-    assert ids(checks.check_execution()) == ["djdesk_datalab.W001"]
+    assert ids(checks.check_execution()) == ["djdesk_datalab.W010"]
     settings.DJDESK_DATALAB = {}  # the default: run when possible, quietly
     assert checks.check_execution() == []
 
 
 def test_the_default_export_root_is_absolute(settings):
     settings.DJDESK_DATALAB = {}
-    assert "djdesk_datalab.E008" not in ids(checks.check_settings())
+    assert "djdesk_datalab.E004" not in ids(checks.check_settings())
 
 
 @pytest.mark.slow
@@ -104,5 +104,5 @@ def test_missing_inspector_is_a_check_error_not_a_crash(tmp_path):
         cwd=tmp_path,
     )
     assert done.returncode != 0
-    assert "djdesk_datalab.E001" in done.stderr
+    assert "djdesk_datalab.E010" in done.stderr
     assert "Traceback" not in done.stderr

@@ -14,7 +14,8 @@ from djdesk_inspector.datalab.models import Execution, ExportStatus
 from tests.conftest import require
 from tests.datalab.conftest import TEMPLATES
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+# Exports are enqueued once their transaction commits, so tests commit for real.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CUSTOM = "tests.datalab.custom_templates."
 

@@ -19,8 +19,10 @@ SUFFIXES = ("", "notebook.ipynb", "export.zip", "preview/")
 
 
 @pytest.fixture
-def published(fleet) -> tuple:
-    export = exports.request_export(fleet, "url-map")
+def published(fleet, committed) -> tuple:
+    with committed():
+        export = exports.request_export(fleet, "url-map")
+    export.refresh_from_db()
     assert export.status == "succeeded", export.error
     return fleet, export
 
@@ -128,14 +130,101 @@ def test_a_workspace_folder_symlinked_elsewhere_is_404(client, published, export
     moved = tmp_path / "moved"
     workspace_dir.rename(moved)
     workspace_dir.symlink_to(moved, target_is_directory=True)
-    # The link itself is the workspace's folder, so its own contents are still inside it...
-    assert client.get(f"{base(workspace)}{export.key}/notebook.ipynb").status_code == 200
-    # ...but an export folder inside linking further out is not.
-    target = moved / export.key
-    escaped = tmp_path / "escaped"
-    target.rename(escaped)
-    target.symlink_to(escaped, target_is_directory=True)
+    # The link's target is outside the data dir's exports folder: nothing there is served.
+    for suffix in ("notebook.ipynb", "export.zip", "preview/"):
+        assert_404(client, f"{base(workspace)}{export.key}/{suffix}")
+    (moved / export.key / "secret.txt").write_text("outside")
+    assert b"outside" not in client.get(f"{base(workspace)}{export.key}/export.zip").content
+
+
+def test_a_workspace_folder_symlinked_to_another_workspace_is_404(client, published, export_root):
+    workspace, export = published
+    workspace_dir = export_root / workspace.slug
+    other = export_root / "someone-else"
+    workspace_dir.rename(other)
+    workspace_dir.symlink_to(other, target_is_directory=True)
     assert_404(client, f"{base(workspace)}{export.key}/notebook.ipynb")
+
+
+def test_a_symlinked_exports_root_serves_nothing_outside(client, published, export_root, tmp_path):
+    workspace, export = published
+    outside = tmp_path / "outside-root"
+    export_root.rename(outside)
+    export_root.symlink_to(outside, target_is_directory=True)
+    for suffix in ("notebook.ipynb", "export.zip", "preview/"):
+        assert_404(client, f"{base(workspace)}{export.key}/{suffix}")
+    # The JSON record is still there; only the files behind the link are refused.
+    assert client.get(f"{base(workspace)}{export.key}/").status_code == 200
+
+
+def test_no_export_is_written_through_a_symlinked_workspace_folder(
+    committed, client, fleet, export_root, tmp_path
+):
+    outside = tmp_path / "written-outside"
+    outside.mkdir()
+    export_root.mkdir(parents=True, exist_ok=True)
+    (export_root / fleet.slug).symlink_to(outside, target_is_directory=True)
+    with committed():
+        export = exports.request_export(fleet, "url-map")
+    export.refresh_from_db()
+    assert export.status == "failed"
+    assert "link out of the exports folder" in export.error
+    assert list(outside.iterdir()) == []
+
+
+def test_deleting_a_workspace_never_deletes_through_a_linked_root(
+    client, django_capture_on_commit_callbacks, published, export_root, tmp_path
+):
+    workspace, _ = published
+    outside = tmp_path / "outside-root"
+    export_root.rename(outside)
+    export_root.symlink_to(outside, target_is_directory=True)
+    kept = sorted(p.relative_to(outside) for p in outside.rglob("*"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.delete(f"/djdesk/api/workspaces/{workspace.slug}/").status_code == 204
+    assert sorted(p.relative_to(outside) for p in outside.rglob("*")) == kept
+    assert (outside / workspace.slug).is_dir()
+
+
+def test_deleting_a_workspace_unlinks_a_linked_folder_only(
+    client, django_capture_on_commit_callbacks, published, export_root, tmp_path
+):
+    workspace, _ = published
+    folder = export_root / workspace.slug
+    moved = tmp_path / "moved"
+    folder.rename(moved)
+    folder.symlink_to(moved, target_is_directory=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.delete(f"/djdesk/api/workspaces/{workspace.slug}/").status_code == 204
+    assert not os.path.lexists(folder)
+    assert any(moved.iterdir())
+
+
+def test_deleting_a_workspace_removes_its_own_folder(
+    client, django_capture_on_commit_callbacks, published, export_root
+):
+    workspace, _ = published
+    assert (export_root / workspace.slug).is_dir()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.delete(f"/djdesk/api/workspaces/{workspace.slug}/").status_code == 204
+    assert not (export_root / workspace.slug).exists()
+
+
+def test_a_root_below_a_symlinked_parent_still_works(committed, client, fleet, settings, tmp_path):
+    """Links *above* the exports root are the user's choice (e.g. /var -> /private/var)."""
+    real_parent = tmp_path / "real-parent"
+    real_parent.mkdir()
+    (tmp_path / "linked-parent").symlink_to(real_parent, target_is_directory=True)
+    settings.DJDESK_DATALAB = {
+        "EXPORT_ROOT": str(tmp_path / "linked-parent" / "exports"),
+        "EXECUTE": False,
+    }
+    with committed():
+        export = exports.request_export(fleet, "url-map")
+    export.refresh_from_db()
+    assert export.status == "succeeded", export.error
+    response = client.get(f"{base(fleet)}{export.key}/notebook.ipynb")
+    assert response.status_code == 200
 
 
 def test_delete_never_follows_a_symlink_out(client, published, export_root, tmp_path):

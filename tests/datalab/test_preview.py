@@ -62,13 +62,17 @@ def test_the_plain_view_escapes_everything_and_says_why(monkeypatch):
     assert "&lt;title&gt;" in page
 
 
-def test_the_api_serves_the_plain_view_when_nbconvert_is_missing(client, fleet, monkeypatch):
+def test_the_api_serves_the_plain_view_when_nbconvert_is_missing(
+    committed, client, fleet, monkeypatch
+):
     monkeypatch.setattr(preview, "nbconvert_available", lambda: False)
-    created = client.post(
-        f"/djdesk/api/workspaces/{fleet.slug}/exports/",
-        json.dumps({"template": "migrations-review"}),
-        content_type="application/json",
-    ).json()
+    with committed():
+        created = client.post(
+            f"/djdesk/api/workspaces/{fleet.slug}/exports/",
+            json.dumps({"template": "migrations-review"}),
+            content_type="application/json",
+        ).json()
+    created = client.get(created["urls"]["self"]).json()  # as it stands once committed
     response = client.get(created["urls"]["preview"])
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == preview.POLICY

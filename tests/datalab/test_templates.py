@@ -91,8 +91,10 @@ def test_snapshot_text_cannot_inject_markup_into_markdown(demo_documents):
     assert "&lt;script&gt;" in markdown and "\\*bold\\*" in markdown
 
 
-def test_an_export_writes_notebook_data_and_manifest(fleet, export_root):
-    export = exports.request_export(fleet, "schema-audit")
+def test_an_export_writes_notebook_data_and_manifest(committed, fleet, export_root):
+    with committed():
+        export = exports.request_export(fleet, "schema-audit")
+    export.refresh_from_db()
     assert export.status == ExportStatus.SUCCEEDED, export.error
     assert export.version == 1
     assert export.execution == Execution.SKIPPED  # EXECUTE is off in these tests
@@ -109,10 +111,14 @@ def test_an_export_writes_notebook_data_and_manifest(fleet, export_root):
     assert not [p for p in (export_root / fleet.slug).iterdir() if p.name.startswith(".")]
 
 
-def test_exports_are_versioned_and_never_overwritten(fleet, export_root):
-    first = exports.request_export(fleet, "url-map")
-    second = exports.request_export(fleet, "url-map")
-    other = exports.request_export(fleet, "checks-report")
+def test_exports_are_versioned_and_never_overwritten(committed, fleet, export_root):
+    with committed():
+        first = exports.request_export(fleet, "url-map")
+        second = exports.request_export(fleet, "url-map")
+        other = exports.request_export(fleet, "checks-report")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    other.refresh_from_db()
     assert (first.version, second.version, other.version) == (1, 2, 1)
     assert first.key != second.key
     for export in (first, second):
@@ -122,9 +128,11 @@ def test_exports_are_versioned_and_never_overwritten(fleet, export_root):
 
 
 def test_publishing_onto_an_existing_folder_fails_instead_of_overwriting(
-    fleet, export_root, queued_only
+    committed, fleet, export_root, queued_only
 ):
-    export = exports.request_export(fleet, "url-map")
+    with committed():
+        export = exports.request_export(fleet, "url-map")
+    export.refresh_from_db()
     squatter = export_root / fleet.slug / export.key
     squatter.mkdir(parents=True)
     (squatter / "keep.txt").write_text("mine")
@@ -136,7 +144,7 @@ def test_publishing_onto_an_existing_folder_fails_instead_of_overwriting(
     assert not list(storage.leftovers(fleet.slug, export.key))
 
 
-def test_log_study_reads_the_workspace_task_logs(fleet, export_root):
+def test_log_study_reads_the_workspace_task_logs(committed, fleet, export_root):
     run = TaskRun.objects.create(
         preset_key="check",
         preset_label="Check",
@@ -160,7 +168,9 @@ def test_log_study_reads_the_workspace_task_logs(fleet, export_root):
         start=1,
     ):
         TaskRunLogLine.objects.create(run=run, seq=seq, stream=stream, text=text, t_ms=seq)
-    export = exports.request_export(fleet, "log-study")
+    with committed():
+        export = exports.request_export(fleet, "log-study")
+    export.refresh_from_db()
     assert export.status == ExportStatus.SUCCEEDED, export.error
     logs = json.loads((export_root / fleet.slug / export.key / "logs.json").read_text())
     assert [r["id"] for r in logs["runs"]] == [run.pk]
@@ -182,23 +192,29 @@ def test_log_study_is_unavailable_without_the_presets_app(fleet, monkeypatch):
     assert "unavailable" in caught.value.errors["template"][0]
 
 
-def test_project_templates_come_from_the_setting(fleet, settings, export_root):
+def test_project_templates_come_from_the_setting(committed, fleet, settings, export_root):
     settings.DJDESK_DATALAB = {
         **settings.DJDESK_DATALAB,
         "TEMPLATES": ["tests.datalab.custom_templates.MODEL_NAMES"],
     }
     assert registry.all_templates()[-1].slug == "model-names"
-    export = exports.request_export(fleet, "model-names")
+    with committed():
+        export = exports.request_export(fleet, "model-names")
+    export.refresh_from_db()
     assert export.status == ExportStatus.SUCCEEDED, export.error
     assert (export_root / fleet.slug / export.key / "names.json").is_file()
 
 
-def test_a_broken_project_builder_fails_the_export_not_the_worker(fleet, settings, export_root):
+def test_a_broken_project_builder_fails_the_export_not_the_worker(
+    committed, fleet, settings, export_root
+):
     settings.DJDESK_DATALAB = {
         **settings.DJDESK_DATALAB,
         "TEMPLATES": ["tests.datalab.custom_templates.BROKEN"],
     }
-    export = exports.request_export(fleet, "broken")
+    with committed():
+        export = exports.request_export(fleet, "broken")
+    export.refresh_from_db()
     assert export.status == ExportStatus.FAILED
     assert "could not be built: RuntimeError: builder bug" in export.error
     assert not (export_root / fleet.slug / export.key).exists()

@@ -183,11 +183,17 @@ def start(
     token: str | None = None,
     args: tuple[str, ...] = (),
     env: Mapping[str, str] | None = None,
+    token_stdin: bool = False,
 ) -> subprocess.Popen[bytes]:
+    """Start a launcher; with ``token_stdin`` the token goes in as stdin's first line
+    (``--token-stdin``, what the shell does) instead of ``DJDESK_TOKEN``."""
     data_dir.mkdir(parents=True, exist_ok=True)
     stderr = (data_dir.parent / f"{data_dir.name}-stderr.log").open("ab")
+    token = token or new_token()
+    if token_stdin:
+        args = (*args, "--token-stdin")
     try:
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -199,13 +205,18 @@ def start(
                 *args,
             ],
             cwd=PROJECT,
-            env=dict(env) if env is not None else launch_env(token or new_token()),
+            env=dict(env) if env is not None else launch_env(None if token_stdin else token),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,
         )
     finally:
         stderr.close()
+    if token_stdin:
+        assert proc.stdin is not None
+        proc.stdin.write(f"{token}\n".encode())
+        proc.stdin.flush()
+    return proc
 
 
 def read_ready(proc: subprocess.Popen[bytes], stderr_path: Path) -> Ready:
@@ -230,9 +241,10 @@ def launch(
     settings: str = SETTINGS,
     token: str | None = None,
     args: tuple[str, ...] = (),
+    token_stdin: bool = False,
 ) -> Launched:
     token = token or new_token()
-    proc = start(data_dir, settings=settings, token=token, args=args)
+    proc = start(data_dir, settings=settings, token=token, args=args, token_stdin=token_stdin)
     stderr_path = data_dir.parent / f"{data_dir.name}-stderr.log"
     return Launched(proc, read_ready(proc, stderr_path), token, data_dir, stderr_path)
 

@@ -31,9 +31,9 @@ def _no_token(monkeypatch: pytest.MonkeyPatch) -> None:
         ([], ["djdesk_electron_kit.E001"]),
         ({"THREADS": "4"}, ["djdesk_electron_kit.E002"]),
         ({"THRAEDS": 4}, ["djdesk_electron_kit.W001"]),
-        ({"THREADS": 0}, ["djdesk_electron_kit.E004"]),
-        ({"WORKER_BACKOFF_MAX": -1.0}, ["djdesk_electron_kit.E004"]),
-        ({"DATA_DIR": "relative/data"}, ["djdesk_electron_kit.E005"]),
+        ({"THREADS": 0}, ["djdesk_electron_kit.E003"]),
+        ({"WORKER_BACKOFF_MAX": -1.0}, ["djdesk_electron_kit.E003"]),
+        ({"DATA_DIR": "relative/data"}, ["djdesk_electron_kit.E004"]),
         ({"LOG_DIR": str(Path.cwd().resolve())}, []),
     ],
 )
@@ -44,14 +44,14 @@ def test_settings_problems(settings, value: object, expected: list[str]) -> None
 
 def test_middleware_must_be_installed_in_desktop_mode(settings, tmp_path: Path) -> None:
     settings.DJDESK_DATA_DIR = tmp_path
-    assert ids(checks.check_middleware()) == ["djdesk_electron_kit.E003"]
+    assert ids(checks.check_middleware()) == ["djdesk_electron_kit.E010"]
     settings.MIDDLEWARE = [MIDDLEWARE, WHITENOISE_MIDDLEWARE, *settings.MIDDLEWARE]
     assert checks.check_middleware() == []
 
 
 def test_middleware_must_come_before_whitenoise(settings) -> None:
     settings.MIDDLEWARE = [WHITENOISE_MIDDLEWARE, MIDDLEWARE]
-    assert ids(checks.check_middleware()) == ["djdesk_electron_kit.E003"]
+    assert ids(checks.check_middleware()) == ["djdesk_electron_kit.E010"]
 
 
 def test_not_desktop_settings_means_no_middleware_checks(settings) -> None:
@@ -63,7 +63,7 @@ def test_without_a_token_the_middleware_steps_aside_and_says_so(
     settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.MIDDLEWARE = [MIDDLEWARE, *settings.MIDDLEWARE]
-    assert ids(checks.check_token()) == ["djdesk_electron_kit.W002"]
+    assert ids(checks.check_token()) == ["djdesk_electron_kit.W010"]
     monkeypatch.setenv("DJDESK_TOKEN", "t" * 40)
     assert checks.check_token() == []
 
@@ -76,7 +76,7 @@ def test_a_readable_secret_key_file_is_reported(settings, tmp_path: Path) -> Non
     key.chmod(0o600)
     assert checks.check_secret_key_file() == []
     key.chmod(0o640)
-    assert ids(checks.check_secret_key_file()) == ["djdesk_electron_kit.W003"]
+    assert ids(checks.check_secret_key_file()) == ["djdesk_electron_kit.W011"]
 
 
 @pytest.mark.slow
@@ -92,7 +92,7 @@ def test_checks_are_registered_by_the_app(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "djdesk_electron_kit.W002" in result.stdout + result.stderr
+    assert "djdesk_electron_kit.W010" in result.stdout + result.stderr
     with_token = subprocess.run(
         [sys.executable, "manage.py", "check", "--settings", "atlas.settings_desktop"],
         cwd=PROJECT,

@@ -60,9 +60,9 @@ def test_failures_are_contained_and_missing_reapers_logged_as_errors(
 @pytest.mark.usefixtures("broken_table")
 def test_an_unloadable_reaper_is_a_system_check_error() -> None:
     messages = reaping.check_reapers()
-    assert [m.id for m in messages] == ["djdesk_inspector.E010"] * 2
+    assert [m.id for m in messages] == ["djdesk_inspector.E901"] * 2
     assert "no_such_module.reap" in messages[1].msg
-    with pytest.raises(SystemCheckError, match="E010"):
+    with pytest.raises(SystemCheckError, match="E901"):
         call_command("check")
 
 
@@ -109,3 +109,18 @@ def test_running_task_results_become_failed() -> None:
     assert running.finished_at is not None
     assert running.exception_class_path == "djdesk_electron_kit.task_results.InterruptedRun"
     assert ready.status == TaskResultStatus.READY
+
+
+def test_an_unloadable_job_kind_is_a_system_check_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from djdesk_inspector.kernel.jobs.kinds import check_job_kinds
+
+    assert check_job_kinds() == []
+    monkeypatch.setattr(
+        registry,
+        "job_kind_paths",
+        lambda: ["djdesk_inspector.tasks.SCAN", "no_such_module.KIND", f"{__name__}.counting"],
+    )
+    messages = check_job_kinds()
+    assert [m.id for m in messages] == ["djdesk_inspector.E902"] * 2
+    assert "no_such_module.KIND" in messages[0].msg
+    assert "not a JobKind" in messages[1].msg

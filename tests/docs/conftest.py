@@ -16,6 +16,22 @@ def _docs_urls(settings) -> None:
 
 
 @pytest.fixture
+def client(settings):  # type: ignore[no-untyped-def]
+    """An anonymous client, with the docs made public by djdesk's ready-made callback.
+
+    These tests are about serving files; who may read them is tests/permissions'. Streamed
+    responses here are closed by hand, which closes the database connection, so the
+    signed-in client (a session in the database) would not do.
+    """
+    from django.test import Client
+
+    settings.DJDESK_INSPECTOR = {
+        "PERMISSION_CALLBACK": "djdesk_inspector.kernel.permissions.public_docs"
+    }
+    return Client()
+
+
+@pytest.fixture
 def bundle(tmp_path: Path, settings) -> Path:
     root = make_bundle(tmp_path)
     settings.DJDESK_DOCS = {"BUNDLE_DIR": str(root)}

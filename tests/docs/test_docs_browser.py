@@ -30,7 +30,9 @@ def test_search_page_finds_a_word_offline(docs_site, docs_page):
     docs_page.goto(docs_site + "search.html?q=quokka")
     docs_page.wait_for_selector(RESULTS, timeout=15_000)
     assert "Animals" in docs_page.locator(RESULTS).first.inner_text()
-    assert all(url.startswith(docs_site) for url in requested), requested
+    # Offline: nothing leaves the server (djdesk's header stylesheet is its static file).
+    origin = "/".join(docs_site.split("/")[:3]) + "/"
+    assert all(url.startswith(origin) for url in requested), requested
     assert docs_page.js_errors == []  # includes CSP violations, which Chromium logs as errors
 
 

@@ -192,7 +192,7 @@ def test_inline_scripts_from_the_manifest_are_allowed_by_hash(client, bundle):
     assert "unsafe-inline' ;" not in policy.split("style-src")[0]
 
 
-def test_missing_bundle_shows_how_to_build_it(client, settings, tmp_path):
+def test_missing_bundle_shows_how_to_build_it(client, settings, tmp_path, db):
     settings.DJDESK_DOCS = {"BUNDLE_DIR": str(tmp_path / "nothing-here")}
     response = client.get(BASE)
     assert response.status_code == 404

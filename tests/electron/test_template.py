@@ -129,6 +129,31 @@ def test_next_steps_are_printed(tmp_path: Path) -> None:
     assert "placeholder app id" not in output
 
 
+def test_next_steps_bundle_first_from_the_project_folder(tmp_path: Path) -> None:
+    lines = render(tmp_path / "electron").splitlines()
+    bundle = next(i for i, line in enumerate(lines) if "djdesk_bundle" in line)
+    install = next(i for i, line in enumerate(lines) if "npm install" in line)
+    assert bundle < install
+    assert "project folder" in lines[bundle]
+    # Not the default place: the bundle is pointed at the shell's folder.
+    assert f"--output {tmp_path / 'electron' / 'django-bundle'}" in lines[bundle] or (
+        "--output electron" in lines[bundle]
+    )
+
+
+def test_product_name_comes_from_the_desktop_settings(tmp_path: Path) -> None:
+    """atlas.settings_desktop declares DJDESK_DESKTOP["APP_NAME"] = "Atlas Telemetry"."""
+    assert scaffold.declared_app_name("atlas.settings_desktop") == "Atlas Telemetry"
+    assert scaffold.declared_app_name("atlas.settings") is None
+    assert scaffold.declared_app_name("no_such_module.settings") is None
+    out = StringIO()
+    target = tmp_path / "shell"
+    call_command("djdesk_scaffold", str(target), "--settings", "atlas.settings_desktop", stdout=out)
+    package = json.loads((target / "package.json").read_text("utf-8"))
+    assert package["productName"] == "Atlas Telemetry"
+    assert package["name"] == "atlas-telemetry"
+
+
 def test_refuses_a_non_empty_directory_without_force(tmp_path: Path) -> None:
     target = tmp_path / "electron"
     target.mkdir()
@@ -330,7 +355,8 @@ def test_backend_against_the_real_launcher(scaffolded: Path) -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "# pass 1" in result.stdout, result.stdout[-3000:]
+    # The handshake test and the locked-data-folder test, none skipped.
+    assert "# pass 2" in result.stdout, result.stdout[-3000:]
 
 
 def electronegativity_package() -> Path:

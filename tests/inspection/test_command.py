@@ -47,8 +47,9 @@ def test_failures_are_one_line(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as caught:
         _run(str(sample.root))
     assert str(caught.value) == (
-        "Settings module 'sampleproj.settings' raised RuntimeError: "
-        "sample settings refuse to load (SAMPLE_BROKEN)"
+        "Importing the settings module 'sampleproj.settings' failed: RuntimeError: "
+        "sample settings refuse to load (SAMPLE_BROKEN) "
+        f"({sample.root / 'sampleproj' / 'settings.py'}:31)."
     )
     with pytest.raises(CommandError, match=r"has no manage\.py"):
         _run(str(tmp_path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from djdesk_inspector.inspection import children
 from djdesk_inspector.kernel.environment import FIXED, clean_env, is_forbidden
 
 HOST = {
@@ -57,7 +58,7 @@ def test_allow_adds_names_but_never_forbidden_ones() -> None:
 
 @override_settings(DJDESK_INSPECTOR={"ENV_ALLOWLIST": ["EDITOR"]})
 def test_setting_extends_the_allowlist() -> None:
-    env = clean_env(source=HOST)
+    env = children.project_env(source=HOST)
     assert env["EDITOR"] == "vim"
     assert "MY_APP_MODE" not in env
 

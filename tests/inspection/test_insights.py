@@ -47,6 +47,7 @@ def test_insights_with_and_without_a_previous_summary() -> None:
         "key": "check_errors",
         "label": "System check errors",
         "value": 2,
+        "reason": None,
         "delta": -1,
         "severity": "error",
     }
@@ -54,6 +55,7 @@ def test_insights_with_and_without_a_previous_summary() -> None:
     assert by_key["unapplied"]["delta"] == -1
     assert by_key["models"]["delta"] == 2 and by_key["models"]["severity"] == "info"
     assert by_key["missing"]["severity"] == "unknown" and by_key["missing"]["delta"] is None
+    assert by_key["missing"]["reason"] == "not read"  # no reason stored with this summary
     assert by_key["urls"]["delta"] is None
     assert all(i["delta"] is None for i in insights.insights(latest))
 

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from telemetry import samples
 
 from djdesk_inspector import scans
 from djdesk_inspector.inspection import engine
+from djdesk_inspector.kernel import jobs
 from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace
+from djdesk_inspector.tasks import SCAN, reap_scans
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# Scans are enqueued once their transaction commits, so tests commit for real.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def _workspace(path: Path, **extra: Any) -> Workspace:
+    """A *trusted* workspace: these tests are about scans that may run the code
+    (test_trust.py covers untrusted ones)."""
     extra.setdefault("name", path.name)
+    extra.setdefault("trusted", True)
     return Workspace.objects.create(project_path=str(path), **extra)
 
 
@@ -73,7 +83,9 @@ def test_failed_scan_records_a_redacted_reason(tmp_path: Path) -> None:
     assert scan.status == ScanStatus.FAILED
     assert scan.progress_message == "Failed"
     first_line = scan.error.splitlines()[0]
-    assert first_line.startswith("Settings module 'sampleproj.settings' raised RuntimeError")
+    assert first_line.startswith(
+        "Importing the settings module 'sampleproj.settings' failed: RuntimeError"
+    )
     assert "hunter2-secret" not in scan.error
     assert "Traceback" in scan.error or "raise RuntimeError" in scan.error
     # Nothing else broke: the next request starts a new scan.
@@ -111,17 +123,63 @@ def test_a_claimed_or_reaped_scan_is_not_run_again(clean_sample: samples.SampleP
 def test_reap_stale_scans(clean_sample: samples.SampleProject) -> None:
     workspace = _workspace(clean_sample.root)
     running = Scan.objects.create(workspace=workspace, status=ScanStatus.RUNNING)
+    alive = Scan.objects.create(
+        workspace=workspace, status=ScanStatus.RUNNING, worker_pid=os.getpid()
+    )
     queued = Scan.objects.create(workspace=workspace, status=ScanStatus.QUEUED, task_id="gone")
+    Scan.objects.filter(pk=queued.pk).update(created_at=timezone.now() - timedelta(hours=1))
     done = Scan.objects.create(workspace=workspace, status=ScanStatus.SUCCEEDED)
-    assert scans.reap_stale_scans() == 2
+    assert reap_scans() == 2
+    running.refresh_from_db()
+    queued.refresh_from_db()
+    assert running.error == jobs.running_error(SCAN)
+    assert queued.error == jobs.lost_error(SCAN)
     for scan in (running, queued):
-        scan.refresh_from_db()
         assert scan.status == ScanStatus.FAILED
-        assert scan.error == scans.STALE_ERROR
+        assert scan.progress_message == "Failed"
         assert scan.finished_at is not None
-    done.refresh_from_db()
-    assert done.status == ScanStatus.SUCCEEDED
-    assert scans.reap_stale_scans() == 0
+    for scan in (alive, done):
+        before = scan.status
+        scan.refresh_from_db()
+        assert scan.status == before
+    assert reap_scans(reason="The tasks worker died (exit code -9).", worker_pid=os.getpid()) == 1
+    alive.refresh_from_db()
+    assert alive.status == ScanStatus.FAILED
+    assert alive.error == "The tasks worker died (exit code -9)."
+    assert reap_scans() == 0
+
+
+def test_a_scan_requested_in_a_transaction_runs_when_it_commits(
+    clean_sample: samples.SampleProject,
+) -> None:
+    workspace = _workspace(clean_sample.root)
+    with transaction.atomic():
+        scan = scans.request_scan(workspace, "static")
+        assert scan.status == ScanStatus.QUEUED
+        assert scans.request_scan(workspace).pk == scan.pk
+    scan.refresh_from_db()
+    assert scan.status == ScanStatus.SUCCEEDED
+    assert scan.worker_pid == os.getpid()
+    assert scan.snapshot.mode == "static"
+
+
+def test_a_rolled_back_request_leaves_no_scan_and_no_task(
+    clean_sample: samples.SampleProject, settings: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    workspace = _workspace(clean_sample.root)
+
+    def request_and_abort() -> None:
+        with transaction.atomic():
+            scans.request_scan(workspace)
+            raise LookupError("abort")
+
+    with pytest.raises(LookupError):
+        request_and_abort()
+    assert not Scan.objects.exists()
+    assert not DBTaskResult.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -137,7 +195,7 @@ def test_database_backend_keeps_queued_scans_until_a_worker_runs_them(
     scan = scans.request_scan(workspace)
     assert scan.status == ScanStatus.QUEUED and scan.task_id
     assert scans.request_scan(workspace).pk == scan.pk
-    assert scans.reap_stale_scans() == 0  # its task is still waiting in the queue
+    assert reap_scans() == 0  # its task is still waiting in the queue
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     scan.refresh_from_db()
     assert scan.status == ScanStatus.SUCCEEDED

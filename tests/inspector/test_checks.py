@@ -23,20 +23,20 @@ def test_missing_staticfiles_is_e001(settings):
     settings.INSTALLED_APPS = [
         a for a in settings.INSTALLED_APPS if a != "django.contrib.staticfiles"
     ]
-    assert "djdesk_inspector.E001" in ids(inspector_checks.check_required_apps())
+    assert "djdesk_inspector.E010" in ids(inspector_checks.check_required_apps())
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("not a dict", "djdesk_inspector.E002"),
-        ({"SCAN_TIMEOUT": "60"}, "djdesk_inspector.E003"),
-        ({"SCAN_TIMEOUT": True}, "djdesk_inspector.E003"),
-        ({"PROTECTED_PATHS": "/srv"}, "djdesk_inspector.E003"),
+        ("not a dict", "djdesk_inspector.E001"),
+        ({"SCAN_TIMEOUT": "60"}, "djdesk_inspector.E002"),
+        ({"SCAN_TIMEOUT": True}, "djdesk_inspector.E002"),
+        ({"PROTECTED_PATHS": "/srv"}, "djdesk_inspector.E002"),
         ({"SCAN_TIMOUT": 60}, "djdesk_inspector.W001"),
-        ({"SCAN_TIMEOUT": 0}, "djdesk_inspector.E006"),
-        ({"ENV_ALLOWLIST": ["DJANGO_SETTINGS_MODULE"]}, "djdesk_inspector.W002"),
-        ({"ENV_ALLOWLIST": ["DJDESK_TOKEN"]}, "djdesk_inspector.W002"),
+        ({"SCAN_TIMEOUT": 0}, "djdesk_inspector.E003"),
+        ({"ENV_ALLOWLIST": ["DJANGO_SETTINGS_MODULE"]}, "djdesk_inspector.W010"),
+        ({"ENV_ALLOWLIST": ["DJDESK_TOKEN"]}, "djdesk_inspector.W010"),
     ],
 )
 def test_bad_settings_are_reported(value, expected):
@@ -54,4 +54,4 @@ def test_wrong_typed_value_falls_back_to_the_default_at_runtime():
 
 def test_unknown_task_backend_alias_is_e004():
     with override_settings(DJDESK_INSPECTOR={"TASK_BACKEND": "nope"}):
-        assert "djdesk_inspector.E004" in ids(inspector_checks.check_tasks())
+        assert "djdesk_inspector.E011" in ids(inspector_checks.check_tasks())

@@ -46,6 +46,7 @@ def workspace(shop: Path) -> Any:
         project_path=str(shop),
         interpreter_path=sys.executable,
         settings_module="shopproj.settings",
+        trusted=True,  # presets run the project's code: only on a trusted workspace
     )
     Snapshot.objects.create(workspace=ws, mode="static", data=SNAPSHOT, summary={})
     return ws

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from djdesk_inspector.presets import runs
 from djdesk_inspector.presets.models import Preset, RunStatus, TaskRun, TaskRunLogLine
+from tests.permissions import SIGN_IN_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +140,9 @@ def test_disabled_presets_are_not_listed_and_do_not_run(client, workspace):
     assert post(client, {"workspace": workspace.slug, "preset": "check"}).status_code == 400
 
 
-def test_api_enforces_csrf(workspace):
+def test_api_enforces_csrf(workspace, djdesk_user):
     strict = Client(enforce_csrf_checks=True)
+    strict.force_login(djdesk_user)
     response = strict.post(
         RUNS,
         json.dumps({"workspace": workspace.slug, "preset": "check"}),
@@ -155,8 +157,9 @@ def test_api_enforces_csrf(workspace):
     assert TaskRun.objects.get(pk=run.pk).status == RunStatus.REQUESTED
 
 
-def test_csrf_token_from_the_runs_page_is_accepted(workspace, dummy_backend):
+def test_csrf_token_from_the_runs_page_is_accepted(workspace, dummy_backend, djdesk_user):
     strict = Client(enforce_csrf_checks=True)
+    strict.force_login(djdesk_user)
     page = strict.get("/djdesk/runs/")
     assert page.status_code == 200
     token = page.context["csrf_token"]
@@ -231,7 +234,7 @@ def test_log_of_a_finished_run_is_not_done_while_pages_remain(client):
 
 def test_log_delta_uses_two_queries_whatever_the_log_size(client, django_assert_num_queries):
     run = make_log(3000)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2 + SIGN_IN_QUERIES):
         response = client.get(f"{RUNS}{run.pk}/log/", {"after": 2990})
     assert len(response.json()["lines"]) == 10
 

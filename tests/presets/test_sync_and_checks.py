@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from djdesk_inspector.presets import checks as preset_checks
-from djdesk_inspector.presets import registry, runs
+from djdesk_inspector.presets import registry, runs, tasks
 from djdesk_inspector.presets.models import Preset, RunStatus, TaskRun
 from djdesk_inspector.presets.sync import sync_defaults
 
@@ -99,13 +99,13 @@ def test_reap_fails_runs_whose_runner_died_and_keeps_live_ones():
     TaskRun.objects.filter(pk=lost.pk).update(created_at=now - timedelta(hours=1))
     fresh = make_run(RunStatus.REQUESTED)
     done = make_run(RunStatus.SUCCEEDED)
-    assert runs.reap_stale_runs() == 3
+    assert tasks.reap_runs() == 3
     status = dict(TaskRun.objects.values_list("id", "status"))
     assert status[dead.pk] == status[silent.pk] == status[lost.pk] == RunStatus.FAILED
     assert status[alive.pk] == RunStatus.RUNNING
     assert status[fresh.pk] == RunStatus.REQUESTED
     assert status[done.pk] == RunStatus.SUCCEEDED
-    assert runs.reap_stale_runs() == 0
+    assert tasks.reap_runs() == 0
 
 
 def ids(messages) -> set[str]:
@@ -124,13 +124,13 @@ def test_test_configuration_has_no_presets_errors():
         ({"ALLOWLIST": "check"}, "djdesk_presets.E002"),
         ({"DEFAULT_TIMEOUT": "60"}, "djdesk_presets.E002"),
         ({"ALLOW_HOST_TARGET": "yes"}, "djdesk_presets.E002"),
-        ({"ALLOWLIST": ["check", "check --deploy"]}, "djdesk_presets.E003"),
-        ({"ALLOWLIST": ["../evil"]}, "djdesk_presets.E003"),
-        ({"OUTPUT_MAX_LINES": 0}, "djdesk_presets.E004"),
-        ({"DEFAULT_TIMEOUT": 500, "MAX_TIMEOUT": 100}, "djdesk_presets.E004"),
+        ({"ALLOWLIST": ["check", "check --deploy"]}, "djdesk_presets.E010"),
+        ({"ALLOWLIST": ["../evil"]}, "djdesk_presets.E010"),
+        ({"OUTPUT_MAX_LINES": 0}, "djdesk_presets.E003"),
+        ({"DEFAULT_TIMEOUT": 500, "MAX_TIMEOUT": 100}, "djdesk_presets.E003"),
         ({"ALLOWLST": ["check"]}, "djdesk_presets.W001"),
-        ({"ALLOWLIST": ["check", "flush"]}, "djdesk_presets.W002"),
-        ({"ALLOWLIST": ["shell"]}, "djdesk_presets.W002"),
+        ({"ALLOWLIST": ["check", "flush"]}, "djdesk_presets.W010"),
+        ({"ALLOWLIST": ["shell"]}, "djdesk_presets.W010"),
     ],
 )
 def test_bad_settings_are_reported(value, expected):
@@ -140,7 +140,7 @@ def test_bad_settings_are_reported(value, expected):
 
 def test_unknown_task_backend_is_e005():
     with override_settings(DJDESK_PRESETS={"TASK_BACKEND": "nope"}):
-        assert ids(preset_checks.check_tasks()) == {"djdesk_presets.E005"}
+        assert ids(preset_checks.check_tasks()) == {"djdesk_presets.E011"}
 
 
 def test_database_backend_without_its_app_is_e007(settings):
@@ -148,12 +148,12 @@ def test_database_backend_without_its_app_is_e007(settings):
 
     settings.TASKS = {"default": {"BACKEND": compat.DATABASE_BACKEND}}
     settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_tasks_db"]
-    assert ids(preset_checks.check_tasks()) == {"djdesk_presets.E007"}
+    assert ids(preset_checks.check_tasks()) == {"djdesk_presets.E013"}
 
 
 def test_host_target_without_manage_py_is_w003(settings, tmp_path):
     settings.BASE_DIR = tmp_path
-    assert ids(preset_checks.check_host_target()) == {"djdesk_presets.W003"}
+    assert ids(preset_checks.check_host_target()) == {"djdesk_presets.W011"}
     (tmp_path / "manage.py").write_text("")
     assert preset_checks.check_host_target() == []
     settings.DJDESK_PRESETS = {"ALLOW_HOST_TARGET": False}
@@ -177,6 +177,6 @@ def test_reap_keeps_queued_runs_and_fails_lost_ones(
     assert queued.task_id and lost.task_id
     # A worker claimed this task, then died before its runner claimed the run.
     DBTaskResult.objects.filter(id=lost.task_id).update(status=compat.TaskResultStatus.RUNNING)
-    assert runs.reap_stale_runs() == 1
+    assert tasks.reap_runs() == 1
     assert TaskRun.objects.get(pk=queued.pk).status == RunStatus.REQUESTED
     assert TaskRun.objects.get(pk=lost.pk).status == RunStatus.FAILED

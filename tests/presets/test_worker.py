@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from djdesk_inspector.kernel import compat
-from djdesk_inspector.presets import runs
+from djdesk_inspector.presets import tasks
 from djdesk_inspector.presets.models import RunStatus, TaskRun
 from tests.presets.conftest import pid_gone, wait_for
 from tests.presets.workers import db_workers
@@ -89,11 +89,13 @@ def test_a_dead_worker_is_reaped(client, workspace, make_preset, database_backen
     make_preset("chatty", "chatty", fixed_args=["--count=100000", "--delay=0.02"])
     run_id = post(client, {"workspace": workspace.slug, "preset": "chatty"}).json()["id"]
     wait_for(lambda: TaskRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).exists(), 30)
-    assert runs.reap_stale_runs() == 0  # alive and beating: left alone
+    assert tasks.reap_runs() == 0  # alive and beating: left alone
     worker = database_backend[0]
+    assert TaskRun.objects.get(pk=run_id).runner_pid == worker.pid
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
-    assert runs.reap_stale_runs() == 1
+    reason = "The tasks worker died (exit code -9)."
+    assert tasks.reap_runs(reason=reason, worker_pid=worker.pid) == 1
     run = TaskRun.objects.get(pk=run_id)
-    assert run.status == RunStatus.FAILED and "worker" in run.error
+    assert run.status == RunStatus.FAILED and run.error == reason
     wait_for(lambda: pid_gone(run.child_pid), timeout=15)  # SIGPIPE once it writes again

@@ -39,7 +39,6 @@ from djdesk_electron_kit.bundle.errors import BundleError
 from djdesk_electron_kit.bundle.options import BundleOptions
 from djdesk_electron_kit.bundle.progress import Progress, human_size, tree_size
 from djdesk_electron_kit.bundle.staging import Adoption
-from djdesk_inspector.docs.manifest import NAME as DOCS_MANIFEST
 from djdesk_inspector.kernel import gitinfo
 
 TOTAL_STEPS = 8
@@ -241,7 +240,8 @@ class Builder:
 
     def _check_docs(self) -> None:
         source = self.options.docs_dir
-        if self.options.include_docs and (source is None or not (source / DOCS_MANIFEST).is_file()):
+        marker = self.options.docs_manifest
+        if self.options.include_docs and (source is None or not (source / marker).is_file()):
             raise BundleError(
                 f"--include-docs: no docs bundle in {source} (build it with manage.py djdesk_docs_bundle)"
             )

@@ -17,8 +17,8 @@ try:
     from packaging.markers import InvalidMarker
     from packaging.requirements import InvalidRequirement, Requirement
 except ImportError:  # every pip carries a copy
-    from pip._vendor.packaging.markers import InvalidMarker  # type: ignore[no-redef]
-    from pip._vendor.packaging.requirements import (  # type: ignore[no-redef]
+    from pip._vendor.packaging.markers import InvalidMarker  # type: ignore[assignment]
+    from pip._vendor.packaging.requirements import (  # type: ignore[assignment]
         InvalidRequirement,
         Requirement,
     )

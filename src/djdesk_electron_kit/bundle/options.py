@@ -30,6 +30,7 @@ class BundleOptions:
     runtime_sha256: str | None = None
     include_docs: bool = False
     docs_dir: Path | None = None
+    docs_manifest: str = ""  # the file that marks a built docs bundle (the docs app's)
     excludes: tuple[str, ...] = ()
     # Absolute folders inside the project that are never copied (STATIC_ROOT ...).
     excluded_roots: tuple[Path, ...] = ()

@@ -11,6 +11,7 @@ are what the manifest records.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
@@ -165,17 +166,18 @@ def read_requirements_file(
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:  # Python 3.10
         try:
-            import tomli as tomllib  # type: ignore[no-redef]
+            import tomli as tomllib
         except ModuleNotFoundError:
             raise BundleError(
                 f"reading {path.name} needs Python 3.11+ or tomli; pass --requirements FILE"
             ) from None
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        loaded: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        return loaded
     except (OSError, ValueError) as exc:
         raise BundleError(f"cannot read {path}: {exc}") from exc
 

@@ -370,15 +370,15 @@ def prepare(
     archive = spec.archive.resolve()
     if not archive.is_file():
         raise BundleError(f"runtime archive {spec.archive} does not exist")
-    expected = archive_sha256 or pinned_sha256(archive.name)
-    if not expected:
+    pinned = archive_sha256 or pinned_sha256(archive.name)
+    if not pinned:
         raise BundleError(
             f"{archive.name} is not a pinned python-build-standalone asset: pass "
             "--runtime-sha256 with its sha256 so it can be checked before extraction"
         )
-    verify_sha256(archive, expected)
+    verify_sha256(archive, pinned)
     runtime = _from_archive(
-        ARCHIVE, archive, expected.lower(), stage, target, host, {}, python_version
+        ARCHIVE, archive, pinned.lower(), stage, target, host, {}, python_version
     )
     if triple == host:
         _check_version(python_version, runtime.version, f"the runtime archive {archive.name}")

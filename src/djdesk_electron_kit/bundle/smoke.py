@@ -1,8 +1,9 @@
 """Step 8: start the bundle the way the Electron shell does, and ask it if it is healthy.
 
 ``<python> -m djdesk_electron_kit.launch --settings <desktop settings> --data-dir
-<tmp>`` with ``PYTHONPATH`` = app + site-packages, a fresh ``DJDESK_TOKEN`` and an
-allowlisted environment, from ``app/``. The build passes when the READY line comes,
+<tmp> --token-stdin`` with ``PYTHONPATH`` = app + site-packages, a fresh token as
+the first line of its stdin (never in its environment) and an allowlisted
+environment, from ``app/``. The build passes when the READY line comes,
 ``/djdesk/desktop/health/`` answers 200 with the token and 403 without, and the
 launcher exits 0 once its stdin is closed (contract step 7); otherwise its tree is
 killed and the build stops with the launcher's last words.
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from djdesk_electron_kit import handshake
+from djdesk_electron_kit import handshake, token_source
 from djdesk_electron_kit import runtime as desktop_runtime
 from djdesk_electron_kit.bundle import child, layout
 from djdesk_electron_kit.bundle.errors import BundleError
@@ -43,6 +44,7 @@ class Smoke:
 
 
 def _read_lines(stream: IO[bytes], lines: queue.Queue[str | None]) -> None:
+    """Reader thread; it closes its own pipe at EOF (never closed under a blocked read)."""
     try:
         for raw in iter(stream.readline, b""):
             lines.put(raw.decode("utf-8", "replace"))
@@ -50,6 +52,8 @@ def _read_lines(stream: IO[bytes], lines: queue.Queue[str | None]) -> None:
         pass
     finally:
         lines.put(None)
+        with contextlib.suppress(OSError):
+            stream.close()
 
 
 def _last_words(stderr_file: Path) -> str:
@@ -103,6 +107,16 @@ def _get(port: int, path: str, token: str | None) -> int:
         connection.close()
 
 
+def _send_token(proc: subprocess.Popen[bytes], token: str) -> None:
+    """The token line, as the shell writes it; stdin stays open (closing it stops)."""
+    if proc.stdin is None:
+        return
+    # A launcher that already died is reported by _wait_ready with its last words.
+    with contextlib.suppress(OSError):
+        proc.stdin.write(f"{token}\n".encode("ascii"))
+        proc.stdin.flush()
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> int | None:
     """Close stdin (the shell's polite stop); returns the exit code, None if it hung."""
     if proc.stdin is not None:
@@ -131,9 +145,17 @@ def check(
         PYTHONPATH=python_path or layout.python_path(root),
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONUNBUFFERED="1",
-        **{desktop_runtime.TOKEN_ENV: token},
     )
-    argv = [python, "-m", LAUNCHER, "--settings", settings_module, "--data-dir", work / "data"]
+    argv: list[str | Path] = [
+        python,
+        "-m",
+        LAUNCHER,
+        "--settings",
+        settings_module,
+        "--data-dir",
+        work / "data",
+        token_source.STDIN_FLAG,
+    ]
     started = time.monotonic()
     try:
         with stderr_file.open("wb") as stderr:
@@ -144,6 +166,7 @@ def check(
             except OSError as exc:
                 raise BundleError(f"cannot start the bundle's interpreter {python}: {exc}") from exc
             try:
+                _send_token(proc, token)
                 ready = _wait_ready(proc, stderr_file, timeout)
                 elapsed = time.monotonic() - started
                 status = _get(ready.port, HEALTH_PATH, token)
@@ -163,10 +186,8 @@ def check(
                     )
                 return Smoke(port=ready.port, ready_seconds=elapsed)
             finally:
-                if proc.poll() is None:
-                    processes.kill_tree(proc)
+                # Always: the launcher's detached descendants go too (its run mark).
+                processes.kill_tree(proc)
                 proc.wait()
-                if proc.stdout is not None:
-                    proc.stdout.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)

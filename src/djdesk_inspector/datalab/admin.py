@@ -12,7 +12,7 @@ class ExportAdmin(admin.ModelAdmin):
     """Read-only history; deleting here removes the export's files too.
 
     The services are imported on use: they need the inspector's models, and without
-    the inspector this module must still import so ``djdesk_datalab.E001`` can be shown.
+    the inspector this module must still import so ``djdesk_datalab.E010`` can be shown.
     """
 
     list_display = ("template", "version", "workspace", "status", "execution", "created_at")

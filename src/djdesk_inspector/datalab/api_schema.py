@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
-from djdesk_inspector.kernel.openapi import Operation
+from djdesk_inspector.kernel.openapi import (
+    BOOLEAN,
+    INTEGER,
+    NULLABLE_STRING,
+    STRING,
+    Operation,
+    array_of,
+    obj,
+)
 
 EXPORT = "/api/workspaces/{slug}/exports/{export_id}/"
 EXPORT_PARAMETERS = ("slug", "export_id")
+
+# What exports.export_json and NotebookTemplate.as_json answer.
+EXPORT_JSON = obj(
+    {
+        "id": STRING,
+        "workspace": STRING,
+        "template": STRING,
+        "version": INTEGER,
+        "status": STRING,
+        "progress": INTEGER,
+        "urls": obj({"self": STRING}),
+    },
+    execute=BOOLEAN,
+    files={"type": "array"},
+    error=STRING,
+    notebook_name=STRING,
+    finished_at=NULLABLE_STRING,
+)
+TEMPLATE = obj(
+    {"slug": STRING, "title": STRING, "available": BOOLEAN},
+    unavailable_reason=NULLABLE_STRING,
+)
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -14,6 +44,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "listNotebookTemplates",
         "Notebook templates: slug, title, description, tags, and why one is unavailable.",
         {"200": "Templates"},
+        success=obj({"templates": array_of(TEMPLATE)}),
     ),
     Operation(
         "/api/workspaces/{slug}/exports/",
@@ -23,6 +54,12 @@ OPERATIONS: tuple[Operation, ...] = (
         {"200": "Exports", "400": "Bad limit", "404": "Unknown slug"},
         parameters=("slug",),
         query=(("limit", "integer"),),
+        success=obj(
+            {
+                "exports": array_of(EXPORT_JSON),
+                "execution": obj({"available": BOOLEAN}, reason=NULLABLE_STRING),
+            }
+        ),
     ),
     Operation(
         "/api/workspaces/{slug}/exports/",
@@ -48,6 +85,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 },
             },
         },
+        success=EXPORT_JSON,
     ),
     Operation(
         EXPORT,
@@ -56,6 +94,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "One export: status, progress, execution outcome, files and URLs.",
         {"200": "Export", "404": "Unknown slug or export id"},
         parameters=EXPORT_PARAMETERS,
+        success=EXPORT_JSON,
     ),
     Operation(
         EXPORT,
@@ -77,6 +116,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "The notebook, as an .ipynb attachment.",
         {"200": "application/x-ipynb+json", "404": "Unknown export", "409": "Not finished"},
         parameters=EXPORT_PARAMETERS,
+        media=(("200", "application/x-ipynb+json"),),
     ),
     Operation(
         EXPORT + "export.zip",
@@ -85,6 +125,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "The notebook with its data files, as a .zip attachment.",
         {"200": "application/zip", "404": "Unknown export", "409": "Not finished"},
         parameters=EXPORT_PARAMETERS,
+        media=(("200", "application/zip"),),
     ),
     Operation(
         EXPORT + "preview/",
@@ -93,5 +134,6 @@ OPERATIONS: tuple[Operation, ...] = (
         "The notebook as an HTML page for a sandboxed iframe, under a no-script CSP.",
         {"200": "text/html", "404": "Unknown export", "409": "Not finished"},
         parameters=EXPORT_PARAMETERS,
+        media=(("200", "text/html"),),
     ),
 )

@@ -19,7 +19,9 @@ class DatalabConfig(AppConfig):
         mount=Mount("", "djdesk_inspector.datalab.urls"),
         status_sections=(StatusSection("exports", "djdesk_inspector.datalab.status.section"),),
         operations="djdesk_inspector.datalab.api_schema.OPERATIONS",
-        reapers=(Reaper("djdesk_inspector.datalab.exports.reap_stale_exports"),),
+        reapers=(Reaper("djdesk_inspector.datalab.tasks.reap_exports"),),
+        job_kinds=("djdesk_inspector.datalab.tasks.EXPORT",),
+        extra={"nav": ((_("Data lab"), "djdesk_datalab:index"),)},
     )
 
     def ready(self) -> None:

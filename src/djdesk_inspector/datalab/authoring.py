@@ -175,7 +175,8 @@ class Notebook:
             },
         )
         nbformat.validate(notebook)
-        return notebook
+        built: nbformat.NotebookNode = notebook
+        return built
 
 
 def _variable(file_name: str) -> str:

@@ -1,16 +1,16 @@
 """System checks for the data lab: misconfiguration surfaces here, with a stable id.
 
-Ids:
-  E001  djdesk_inspector is not installed (the data lab reads its snapshots)
-  E002  DJDESK_DATALAB is not a dict
-  E003  a DJDESK_DATALAB value has the wrong type
-  E004  DJDESK_DATALAB has an unknown key (a typo?)
-  E005  a TEMPLATES entry cannot be imported
-  E006  a TEMPLATES entry is not a usable NotebookTemplate (bad slug, title or builder)
-  E007  two templates share a slug
-  E008  EXPORT_ROOT is not an absolute path
-  E009  a numeric setting is not positive
-  W001  EXECUTE is set to True, but nbclient or ipykernel is missing
+Ids (the convention is in :mod:`djdesk_inspector.kernel.checks`):
+  E001  DJDESK_DATALAB is not a dict
+  E002  a DJDESK_DATALAB value has the wrong type
+  E003  a numeric setting is not positive
+  E004  EXPORT_ROOT is not an absolute path
+  W001  DJDESK_DATALAB has an unknown key (a typo?)
+  E010  djdesk_inspector is not installed (the data lab reads its snapshots)
+  E011  a TEMPLATES entry cannot be imported
+  E012  a TEMPLATES entry is not a usable NotebookTemplate (bad slug, title or builder)
+  E013  two templates share a slug
+  W010  EXECUTE is set to True, but nbclient or ipykernel is missing
 """
 
 from __future__ import annotations
@@ -21,13 +21,11 @@ from django.core import checks
 
 from djdesk_inspector.datalab import conf, execution, registry
 from djdesk_inspector.kernel import checks as kernel_checks
-from djdesk_inspector.kernel.appsettings import problems
-from djdesk_inspector.kernel.checks import settings_messages
+from djdesk_inspector.kernel.checks import not_absolute, settings_checks
 from djdesk_inspector.kernel.registry import installed_label
 
 APP = "djdesk_datalab"
 
-PROBLEM_IDS = {"not-a-dict": "E002", "wrong-type": "E003", "unknown-key": "E004"}
 POSITIVE_INTS = ("EXECUTION_TIMEOUT", "HISTORY_LIMIT")
 
 
@@ -39,7 +37,7 @@ def check_inspector(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             "djdesk_datalab builds notebooks from the inspector's snapshots, but "
             "'djdesk_inspector' is not in INSTALLED_APPS.",
             hint="Add 'djdesk_inspector' to INSTALLED_APPS (before 'djdesk_inspector.datalab').",
-            id=f"{APP}.E001",
+            id=f"{APP}.E010",
         )
     ]
 
@@ -56,7 +54,7 @@ def _template_messages() -> list[Any]:
                 checks.Error(
                     f"{conf.SETTING}['TEMPLATES']: {exc}",
                     hint="Point each entry at a NotebookTemplate object (module.attribute).",
-                    id=f"{APP}.{'E005' if imported else 'E006'}",
+                    id=f"{APP}.{'E011' if imported else 'E012'}",
                 )
             )
             continue
@@ -65,7 +63,7 @@ def _template_messages() -> list[Any]:
                 checks.Error(
                     f"{conf.SETTING}['TEMPLATES']: {dotted!r} uses the slug "
                     f"{template.slug!r}, already taken by {seen[template.slug]}.",
-                    id=f"{APP}.E007",
+                    id=f"{APP}.E013",
                 )
             )
         seen.setdefault(template.slug, repr(dotted))
@@ -73,22 +71,16 @@ def _template_messages() -> list[Any]:
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
-    messages = settings_messages(APP, problems(conf.DatalabSettings, conf.SETTING), PROBLEM_IDS)
-    current = conf.get()
+    messages = settings_checks(APP, conf.DatalabSettings, conf.SETTING, positive=POSITIVE_INTS)
     root = conf.export_root()
     if not root.is_absolute():
         messages.append(
-            checks.Error(
+            not_absolute(
+                APP,
                 f"The data lab export folder {str(root)!r} is not an absolute path.",
                 hint=f"Set {conf.SETTING}['EXPORT_ROOT'] to an absolute path.",
-                id=f"{APP}.E008",
             )
         )
-    for key in POSITIVE_INTS:
-        if getattr(current, key) <= 0:
-            messages.append(
-                checks.Error(f"{conf.SETTING}[{key!r}] must be positive.", id=f"{APP}.E009")
-            )
     return messages + _template_messages()
 
 
@@ -103,7 +95,7 @@ def check_execution(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             f"{conf.SETTING}['EXECUTE'] is True, but {missing}: exports are written "
             "without outputs.",
             hint="pip install 'djdesk-inspector[datalab]'",
-            id=f"{APP}.W001",
+            id=f"{APP}.W010",
         )
     ]
 

@@ -3,7 +3,9 @@
 nbclient starts the kernel through jupyter_client, which hands the kernel whatever
 ``env`` it is given and ``os.environ`` otherwise; here it is always given
 :func:`djdesk_inspector.kernel.environment.clean_env`, so the host's secrets, settings
-module and ``PYTHONPATH`` never reach notebook code. The kernel gets a throwaway
+module and ``PYTHONPATH`` never reach notebook code. The kernel's environment also
+carries a run mark (:mod:`djdesk_inspector.kernel.proctree`): anything the notebook
+left running after the kernel shut down is killed with it. The kernel gets a throwaway
 ``IPYTHONDIR`` (no user startup scripts, nothing written to the home folder) and
 runs in the export's folder, where the notebook's data files are.
 
@@ -27,7 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from djdesk_inspector.datalab.models import Execution
-from djdesk_inspector.kernel.environment import clean_env
+from djdesk_inspector.inspection import children
+from djdesk_inspector.kernel import proctree
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -59,9 +62,12 @@ def missing_requirements() -> str:
     )
 
 
-def kernel_env(ipython_dir: Path) -> dict[str, str]:
-    """The kernel's whole environment: allowlisted host variables plus its own."""
-    return clean_env({**KERNEL_EXTRA, "IPYTHONDIR": str(ipython_dir)})
+def kernel_env(ipython_dir: Path, workspace_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The kernel's whole environment: allowlisted host variables, the workspace's own
+    (its env file and pass-through names), plus the kernel's."""
+    return children.project_env(
+        {**KERNEL_EXTRA, "IPYTHONDIR": str(ipython_dir)}, workspace_env=workspace_env
+    )
 
 
 def _describe(exc: BaseException, timeout: int) -> str:
@@ -85,7 +91,12 @@ def _tail(path: Path) -> str:
 
 
 def run(
-    notebook: NotebookNode, cwd: Path, *, timeout: int, progress: Progress | None = None
+    notebook: NotebookNode,
+    cwd: Path,
+    *,
+    timeout: int,
+    progress: Progress | None = None,
+    workspace_env: dict[str, str] | None = None,
 ) -> Outcome:
     """Execute a copy of ``notebook`` in ``cwd``; never raises for a notebook's failure."""
     started = time.monotonic()
@@ -102,6 +113,9 @@ def run(
     def on_cell_executed(**kwargs: Any) -> None:
         events.put(1)
 
+    # jupyter_client owns the kernel's process; whatever notebook code left behind
+    # (a detached server, a double fork) carries this mark and is swept at the end.
+    mark = proctree.new_mark()
     with tempfile.TemporaryDirectory(prefix="djdesk-kernel-") as scratch:
         stderr_path = Path(scratch) / "kernel-stderr.log"
 
@@ -117,7 +131,12 @@ def run(
                         on_cell_executed=on_cell_executed,
                     )
                     client.execute(
-                        cwd=str(cwd), env=kernel_env(Path(scratch) / "ipython"), stderr=stderr
+                        cwd=str(cwd),
+                        env={
+                            **kernel_env(Path(scratch) / "ipython", workspace_env),
+                            proctree.MARKER_VARIABLE: proctree.chain(mark),
+                        },
+                        stderr=stderr,
                     )
             except BaseException as exc:  # reported to the caller's thread
                 failure.append(exc)
@@ -133,6 +152,7 @@ def run(
             if progress is not None:
                 progress(done, total)
         thread.join()
+        proctree.sweep(mark)
         ms = int((time.monotonic() - started) * 1000)
         if failure:
             note = _describe(failure[0], timeout)

@@ -1,12 +1,13 @@
 """Requesting, running, listing and deleting exports (the services behind the API).
 
-An export is a row (:class:`~djdesk_inspector.datalab.models.Export`) plus a
-django-tasks task that runs :func:`execute` on the inspector's task backend. The task
-claims its row (queued -> running) before doing anything, builds the notebook from
-the snapshot the row names, writes it with its data files into a staging folder,
-optionally executes it there, and publishes the folder with one rename. Versions are
-numbered per workspace and template by the INSERT itself, so simultaneous requests
-never share one, and a unique constraint backs that up.
+An export is a job of the kind :data:`~djdesk_inspector.datalab.tasks.EXPORT`: a row
+(:class:`~djdesk_inspector.datalab.models.Export`) going through the kernel's lifecycle
+(:mod:`djdesk_inspector.kernel.jobs`) and a task that runs :func:`execute` on the
+inspector's task backend. The task claims its row (queued -> running) before doing
+anything, builds the notebook from the snapshot the row names, writes it with its data
+files into a staging folder, optionally executes it there, and publishes the folder with
+one rename. Versions are numbered per workspace and template by the INSERT itself, so
+simultaneous requests never share one, and a unique constraint backs that up.
 """
 
 from __future__ import annotations
@@ -14,19 +15,18 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from datetime import timedelta
 from typing import Any
 
-import nbformat
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 
-from djdesk_inspector import conf as inspector_conf
+from djdesk_inspector import trust
 from djdesk_inspector.datalab import conf, execution, registry, storage
 from djdesk_inspector.datalab.models import Execution, Export, ExportStatus
+from djdesk_inspector.datalab.tasks import EXPORT
+from djdesk_inspector.kernel import environment, jobs
 from djdesk_inspector.kernel.jsonapi import ApiError, not_found
 from djdesk_inspector.kernel.redaction import redact
 from djdesk_inspector.models import Snapshot, Workspace
@@ -34,9 +34,7 @@ from djdesk_inspector.models import Snapshot, Workspace
 logger = logging.getLogger(__name__)
 
 CREATE_ATTEMPTS = 5
-STALE_ERROR = "The worker running this export stopped before it finished."
 NOT_READY = "This export has no files: it is {status}."
-_MESSAGE_LENGTH = Export._meta.get_field("progress_message").max_length or 200
 
 
 class ExportError(Exception):
@@ -163,13 +161,30 @@ def request_export(workspace: Workspace, template: Any, execute: Any = None) -> 
         raise ApiError(400, {"template": [f"{chosen.title} is unavailable: {reason}"]})
     if execute is not None and not isinstance(execute, bool):
         raise ApiError(400, {"execute": ["Must be true or false."]})
+    untrusted = trust.refusal(workspace, "Notebook runs")
+    if execute is True and untrusted:
+        raise ApiError(409, {"execute": [untrusted]})
     snapshot = Snapshot.objects.filter(workspace=workspace).order_by("-id").only("id").first()
     if snapshot is None:
         raise ApiError(409, {"__all__": ["This workspace has no snapshot yet: scan it first."]})
-    export = _create(workspace, chosen.slug, snapshot, conf.get().EXECUTE and execute is not False)
-    _enqueue(export)
-    export.refresh_from_db()
-    return export
+    wanted = conf.get().EXECUTE and execute is not False and not untrusted
+    export = _create(workspace, chosen.slug, snapshot, wanted)
+    submitted: Export = jobs.submit(EXPORT, export)
+    return submitted
+
+
+def execution_refusal(workspace: Workspace) -> str:
+    """Why "run the notebook" is unavailable for ``workspace`` now, or ``""``: the panel
+    disables the box and shows this instead of letting a request fail."""
+    untrusted = trust.refusal(workspace, "Notebook runs")
+    if untrusted:
+        return untrusted
+    if not conf.get().EXECUTE:
+        return f"{conf.SETTING}['EXECUTE'] is off."
+    missing = execution.missing_requirements()
+    if missing:
+        return f"{missing} (pip install 'djdesk-inspector[datalab]')."
+    return ""
 
 
 def _create(workspace: Workspace, template: str, snapshot: Snapshot, execute: bool) -> Export:
@@ -190,7 +205,8 @@ def _create(workspace: Workspace, template: str, snapshot: Snapshot, execute: bo
                     snapshot=snapshot,
                     execute=execute,
                     version=Coalesce(Subquery(latest), Value(0)) + 1,
-                    progress_message="Queued",
+                    status=ExportStatus.QUEUED,
+                    progress_message=jobs.lifecycle.QUEUED_MESSAGE,
                 )
         except IntegrityError:
             # Another database let a simultaneous INSERT compute the same version.
@@ -202,37 +218,7 @@ def _create(workspace: Workspace, template: str, snapshot: Snapshot, execute: bo
     raise AssertionError("unreachable")
 
 
-def _enqueue(export: Export) -> None:
-    from djdesk_inspector.datalab.tasks import run_export
-
-    try:
-        backend = inspector_conf.get().TASK_BACKEND
-        result = run_export.using(backend=backend).enqueue(export.key)
-    except Exception as exc:
-        logger.exception("Could not enqueue export %s", export.key)
-        _finish_failed(export.key, f"The export could not be queued: {type(exc).__name__}: {exc}")
-        return
-    Export.objects.filter(pk=export.pk, task_id="").update(task_id=str(result.id)[:64])
-
-
 # -- running -------------------------------------------------------------------------
-
-
-class _Progress:
-    """Writes progress to the export row, only when it changes."""
-
-    def __init__(self, export_id: str) -> None:
-        self.export_id = export_id
-        self.last: tuple[int, str] | None = None
-
-    def __call__(self, percent: int, message: str) -> None:
-        current = (max(0, min(99, int(percent))), message[:_MESSAGE_LENGTH])
-        if current == self.last:
-            return
-        self.last = current
-        Export.objects.filter(pk=self.export_id, status=ExportStatus.RUNNING).update(
-            progress=current[0], progress_message=current[1]
-        )
 
 
 def _ms(since: float) -> int:
@@ -247,17 +233,11 @@ def execute(export_id: str) -> dict[str, Any]:
     ``failed`` with a one-line reason, no folder is published, and nothing is left in
     staging.
     """
-    claimed = Export.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING,
-        started_at=timezone.now(),
-        progress=1,
-        progress_message="Starting",
-    )
-    if not claimed:
+    if not jobs.claim(EXPORT, export_id, progress=1):
         return {"export": export_id, "status": "skipped"}
     export = Export.objects.select_related("workspace", "snapshot").get(pk=export_id)
     slug = export.workspace.slug
-    progress = _Progress(export.key)
+    progress = jobs.Progress(EXPORT, export.pk)
     staging = None
     try:
         staging = storage.staging_dir(slug, export.key)
@@ -265,24 +245,16 @@ def execute(export_id: str) -> dict[str, Any]:
         progress(98, "Publishing")
         storage.publish(staging, slug, export.key)
         staging = None
-        finished = Export.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
-            status=ExportStatus.SUCCEEDED,
-            progress=100,
-            progress_message="Done",
-            finished_at=timezone.now(),
-            error="",
-            **outcome,
-        )
-        if not finished:  # deleted (with its workspace) while it ran
+        if not jobs.finish(EXPORT, export.pk, **outcome):  # deleted or reaped while it ran
             storage.remove_tree(storage.export_dir(slug, export.key))
             return {"export": export_id, "status": "deleted"}
     except (ExportError, storage.PublishError, OSError, ValueError) as exc:
-        _finish_failed(export.key, str(exc) or type(exc).__name__)
+        jobs.fail(EXPORT, export.pk, str(exc) or type(exc).__name__)
         return {"export": export_id, "status": ExportStatus.FAILED}
     except BaseException as exc:
         # Unexpected (or the worker is stopping): record it, then let the backend see it.
         detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        _finish_failed(export.key, f"Unexpected {type(exc).__name__}: {exc}\n\n{detail[-4000:]}")
+        jobs.fail(EXPORT, export.pk, f"Unexpected {type(exc).__name__}: {exc}\n\n{detail[-4000:]}")
         raise
     finally:
         if staging is not None:
@@ -290,8 +262,12 @@ def execute(export_id: str) -> dict[str, Any]:
     return {"export": export_id, "status": ExportStatus.SUCCEEDED}
 
 
-def _build_and_write(export: Export, staging: Any, progress: _Progress) -> dict[str, Any]:
+def _build_and_write(export: Export, staging: Any, progress: jobs.Progress) -> dict[str, Any]:
     """Build, write and maybe execute into ``staging``; returns the row's new fields."""
+    # Imported here: nbformat pulls in jsonschema (~0.15 s), and this module is
+    # imported by every process at start-up (app ready, status section).
+    import nbformat
+
     template = registry.get(export.template)
     if template is None:
         raise ExportError(f"The template {export.template!r} is no longer configured.")
@@ -338,7 +314,11 @@ def _build_and_write(export: Export, staging: Any, progress: _Progress) -> dict[
             progress(40 + int(55 * done / max(total, 1)), f"Ran {done} of {total} cells")
 
         outcome = execution.run(
-            notebook, staging, timeout=conf.get().EXECUTION_TIMEOUT, progress=cells
+            notebook,
+            staging,
+            timeout=conf.get().EXECUTION_TIMEOUT,
+            progress=cells,
+            workspace_env=_workspace_env(export),
         )
         state, note = outcome.execution, redact(outcome.note)
         timings["execute_ms"] = outcome.ms
@@ -354,7 +334,16 @@ def _build_and_write(export: Export, staging: Any, progress: _Progress) -> dict[
     }
 
 
+def _workspace_env(export: Export) -> dict[str, str]:
+    """The workspace's own variables for the kernel (read now, never stored)."""
+    workspace = export.workspace
+    return environment.workspace_values(workspace.env_file or None, workspace.pass_env or ())
+
+
 def _execution_plan(export: Export) -> tuple[str, str]:
+    untrusted = trust.refusal(export.workspace, "Notebook runs")
+    if untrusted:  # revoked since the request
+        return Execution.SKIPPED, f"Not executed: {untrusted}"
     if not export.execute:
         return Execution.SKIPPED, "Not executed: execution was not requested."
     if not conf.get().EXECUTE:
@@ -387,15 +376,6 @@ def _manifest(export: Export, notebook: str, built: registry.Built) -> dict[str,
         "data_files": sorted(built.files),
         "djdesk": __version__,
     }
-
-
-def _finish_failed(export_id: str, error: str) -> None:
-    Export.objects.filter(pk=export_id, status__in=ExportStatus.active()).update(
-        status=ExportStatus.FAILED,
-        error=redact(error),
-        progress_message="Failed",
-        finished_at=timezone.now(),
-    )
 
 
 # -- deleting and reaping --------------------------------------------------------------
@@ -438,57 +418,15 @@ def forget_workspace(sender: Any, instance: Workspace, **kwargs: Any) -> None:
 
     The rows go by cascade; without this their folders would stay on disk for good.
     """
-    try:
-        folder = storage.workspace_dir(instance.slug)
-    except storage.NotFound:
+    if not storage.valid_slug(instance.slug):
         return
-    transaction.on_commit(lambda: storage.remove_tree(folder), robust=True)
+    slug, root = instance.slug, conf.export_root()
+    transaction.on_commit(lambda: storage.remove_workspace_dir(slug, root), robust=True)
 
 
-def _still_queued(task_id: str) -> bool:
-    """True when the task backend still holds this export's task, waiting to run."""
-    if not task_id:
-        return False
-    from djdesk_inspector.datalab.tasks import run_export
-    from djdesk_inspector.kernel.compat import TaskResultStatus
-
-    try:
-        backend = inspector_conf.get().TASK_BACKEND
-        result = run_export.using(backend=backend).get_result(task_id)
-    except Exception:  # a backend without results (immediate), or the task is gone
-        return False
-    return result.status == TaskResultStatus.READY
-
-
-def reap_stale_exports(*, older_than: timedelta | None = None) -> int:
-    """Fail exports left running (or queued with no task waiting) by a dead worker.
-
-    The desktop launcher calls this before it starts a worker, when nothing can be
-    running an export; ``older_than`` limits it to older exports for callers that run
-    beside a live worker. Staging folders those exports left behind are removed.
-    Returns how many exports were failed.
-    """
-    candidates = Export.objects.filter(status__in=ExportStatus.active())
-    if older_than is not None:
-        candidates = candidates.filter(created_at__lt=timezone.now() - older_than)
-    rows = [
-        (pk, slug)
-        for pk, slug, status, task_id in candidates.values_list(
-            "pk", "workspace__slug", "status", "task_id"
-        )
-        if status == ExportStatus.RUNNING or not _still_queued(task_id)
-    ]
-    if not rows:
-        return 0
-    count = Export.objects.filter(
-        pk__in=[pk for pk, _ in rows], status__in=ExportStatus.active()
-    ).update(
-        status=ExportStatus.FAILED,
-        error=STALE_ERROR,
-        progress_message="Failed",
-        finished_at=timezone.now(),
-    )
+def remove_leftovers(keys: list[Any]) -> None:
+    """Staging folders of exports the reaper failed (``JobKind.on_reaped``)."""
+    rows = Export.objects.filter(pk__in=keys).values_list("pk", "workspace__slug")
     for pk, slug in rows:
         for leftover in storage.leftovers(slug, pk.hex):
             storage.remove_tree(leftover)
-    return count

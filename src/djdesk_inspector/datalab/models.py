@@ -68,8 +68,13 @@ class Export(models.Model):
     size_bytes = models.PositiveBigIntegerField(default=0)
     timings = models.JSONField(default=dict, help_text=_("Milliseconds per stage."))
     task_id = models.CharField(max_length=64, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    worker_pid = models.IntegerField(
+        null=True, blank=True, help_text=_("The process that claimed the export.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -193,7 +193,7 @@ def all_templates() -> list[NotebookTemplate]:
         try:
             template = load_configured(str(dotted))
         except TemplateError:
-            continue  # djdesk_datalab.E005/E006 say why at startup
+            continue  # djdesk_datalab.E011/E006 say why at startup
         if template.slug not in slugs:
             found.append(template)
             slugs.add(template.slug)

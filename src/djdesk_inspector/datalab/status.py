@@ -9,4 +9,8 @@ from djdesk_inspector.datalab import exports
 
 def section(workspace: Any) -> dict[str, Any]:
     """Recent exports of ``workspace``: status, progress, template, version and URLs."""
-    return {"exports": exports.recent(workspace)}
+    reason = exports.execution_refusal(workspace)
+    return {
+        "exports": exports.recent(workspace),
+        "execution": {"available": not reason, "reason": reason or None},
+    }

@@ -7,8 +7,11 @@ or nothing, and a rename onto an existing folder fails instead of overwriting it
 
 Reads trust a path only after two gates: the slug, export id and file name must match
 strict patterns (no ``..``, separators, dots up front), and the resolved real path,
-symlinks followed, must lie inside the real folder of the workspace's exports. Every
-refusal is :class:`NotFound`, which views turn into a 404.
+symlinks followed, must lie inside the workspace's exports folder as the data dir
+holds it: the real path of the exports root's *parent* plus the root's and the slug's
+own names. So a symlinked exports root, or a symlinked workspace folder, never turns a
+read into a read elsewhere (only the folders above the root are the user's to link).
+Every refusal is :class:`NotFound`, which views turn into a 404.
 """
 
 from __future__ import annotations
@@ -80,14 +83,23 @@ def export_dir(slug: str, export_id: str, root: Path | None = None) -> Path:
     return workspace_dir(slug, root) / export_id
 
 
+def anchored_root(root: Path | None = None) -> Path:
+    """The exports root as trusted: its parent's real path plus its own name, unfollowed."""
+    configured = Path(os.path.abspath(root or conf.export_root()))
+    return configured.parent.resolve() / configured.name
+
+
 def _real_inside(path: Path, container: Path) -> Path:
-    """``path`` resolved (symlinks followed); NotFound unless it is inside ``container``."""
+    """``path`` resolved (symlinks followed); NotFound unless inside ``container``.
+
+    ``container`` is taken as it is spelled (see :func:`anchored_root`), never resolved:
+    resolving it would follow a link planted in its place.
+    """
     try:
-        real_container = container.resolve(strict=True)
         real = path.resolve(strict=True)
     except (OSError, RuntimeError) as exc:  # missing, unreadable, or a symlink loop
         raise NotFound(str(path)) from exc
-    if real == real_container or not real.is_relative_to(real_container):
+    if real == container or not real.is_relative_to(container):
         raise NotFound(str(path))
     return real
 
@@ -95,7 +107,7 @@ def _real_inside(path: Path, container: Path) -> Path:
 def locate_dir(slug: str, export_id: str, root: Path | None = None) -> Path:
     """The real folder of a published export, never outside the workspace's exports."""
     folder = export_dir(slug, export_id, root)
-    real = _real_inside(folder, workspace_dir(slug, root))
+    real = _real_inside(folder, workspace_dir(slug, anchored_root(root)))
     if not real.is_dir():
         raise NotFound(str(folder))
     return real
@@ -132,6 +144,9 @@ def staging_dir(slug: str, export_id: str, root: Path | None = None) -> Path:
     """A fresh hidden folder beside the final place (same file system, so rename is atomic)."""
     parent = workspace_dir(slug, root)
     parent.mkdir(parents=True, exist_ok=True)
+    if parent.resolve() != workspace_dir(slug, anchored_root(root)):
+        # Reads would refuse the result; writing there would be writing elsewhere.
+        raise PublishError(f"{parent} is a link out of the exports folder; nothing written.")
     prefix = f"{STAGING_PREFIX}{export_id}-"
     return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
 
@@ -171,6 +186,19 @@ def remove_tree(path: Path) -> None:
         path.unlink(missing_ok=True)
     elif path.exists():
         shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_workspace_dir(slug: str, root: Path | None = None) -> None:
+    """Delete a workspace's exports folder, never what a link leads to.
+
+    A linked workspace folder loses the link only; a folder reached through a linked
+    exports root is left alone (deleting it would delete elsewhere).
+    """
+    folder = workspace_dir(slug, anchored_root(root))
+    if folder.is_symlink():
+        folder.unlink(missing_ok=True)
+    elif Path(os.path.realpath(folder)) == folder:
+        remove_tree(folder)
 
 
 def detach(slug: str, export_id: str, root: Path | None = None) -> Path | None:

@@ -1,7 +1,7 @@
 """Data lab URLs, mounted at the djdesk root by ``djdesk_inspector.urls``.
 
 Used alone: ``path("djdesk/", include("djdesk_inspector.datalab.urls"))``. Nothing is
-mounted without the inspector (``djdesk_datalab.E001`` says why), so a misconfigured
+mounted without the inspector (``djdesk_datalab.E010`` says why), so a misconfigured
 project still starts and shows that message.
 """
 

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
 
+from djdesk_inspector.kernel import chrome, permissions
 from djdesk_inspector.models import Workspace
 
 
+@permissions.page("view")
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     first = Workspace.objects.order_by("name", "id").first()
     if first is not None:
         return redirect("djdesk_datalab:workspace", slug=first.slug)
-    return render(request, "djdesk_datalab/page.html", {"workspaces": [], "current": None})
+    context: dict[str, Any] = {"workspaces": [], "current": None, "chrome": chrome.header(request)}
+    return render(request, "djdesk_datalab/page.html", context)
 
 
+@permissions.page("view")
 @require_safe
 @ensure_csrf_cookie
 def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -27,6 +34,14 @@ def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "djdesk_datalab/page.html",
-        {"workspaces": workspaces, "current": current},
+        {
+            "workspaces": workspaces,
+            "current": current,
+            "chrome": chrome.header(
+                request,
+                current=slug,
+                workspace_url=lambda s: reverse("djdesk_datalab:workspace", args=[s]),
+            ),
+        },
         status=status,
     )

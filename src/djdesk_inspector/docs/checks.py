@@ -3,12 +3,11 @@
 Ids:
   E001  DJDESK_DOCS is not a dict
   E002  a DJDESK_DOCS value has the wrong type
-  E003  BUNDLE_DIR is not an absolute path
-  E004  ONLINE_BASE_URL is not an absolute http(s) URL
-  E005  BUILD_TIMEOUT is not positive
-  E006  SOURCE_DIR is set but not an absolute path
+  E003  BUILD_TIMEOUT is not positive
+  E004  BUNDLE_DIR, or SOURCE_DIR when set, is not an absolute path
   W001  DJDESK_DOCS has an unknown key (a typo?)
-  W002  the bundle folder has no index.html (docs not built yet)
+  E010  ONLINE_BASE_URL is not an absolute http(s) URL
+  W010  the bundle folder has no index.html (docs not built yet)
 """
 
 from __future__ import annotations
@@ -20,15 +19,12 @@ from django.core import checks
 
 from djdesk_inspector.docs import conf, serving
 from djdesk_inspector.kernel import checks as kernel_checks
-from djdesk_inspector.kernel.appsettings import problems
-from djdesk_inspector.kernel.checks import settings_messages
+from djdesk_inspector.kernel.checks import not_absolute, settings_checks
 
 APP = "djdesk_docs"
-# Tag of the settings checks, so ``djdesk_docs_bundle`` can run them without W002
+# Tag of the settings checks, so ``djdesk_docs_bundle`` can run them without W010
 # telling the user to run the very command they are running.
 SETTINGS_TAG = "djdesk_docs_settings"
-
-PROBLEM_IDS = {"not-a-dict": "E001", "wrong-type": "E002", "unknown-key": "W001"}
 
 
 def _url_ok(url: str) -> bool:
@@ -37,34 +33,29 @@ def _url_ok(url: str) -> bool:
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
-    messages = settings_messages(APP, problems(conf.DocsSettings, conf.SETTING), PROBLEM_IDS)
+    messages = settings_checks(APP, conf.DocsSettings, conf.SETTING, positive=("BUILD_TIMEOUT",))
     current = conf.get()
     bundle = conf.bundle_dir()
     if not bundle.is_absolute():
         messages.append(
-            checks.Error(
+            not_absolute(
+                APP,
                 f"The docs bundle folder {str(bundle)!r} is not an absolute path.",
                 hint=f"Set {conf.SETTING}['BUNDLE_DIR'] to an absolute path.",
-                id=f"{APP}.E003",
             )
         )
     if not _url_ok(current.ONLINE_BASE_URL):
         messages.append(
             checks.Error(
                 f"{conf.SETTING}['ONLINE_BASE_URL'] must be an absolute http(s) URL.",
-                id=f"{APP}.E004",
+                id=f"{APP}.E010",
             )
-        )
-    if current.BUILD_TIMEOUT <= 0:
-        messages.append(
-            checks.Error(f"{conf.SETTING}['BUILD_TIMEOUT'] must be positive.", id=f"{APP}.E005")
         )
     source = conf.source_dir()
     if str(current.SOURCE_DIR) and source is not None and not source.is_absolute():
         messages.append(
-            checks.Error(
-                f"{conf.SETTING}['SOURCE_DIR'] {str(source)!r} is not an absolute path.",
-                id=f"{APP}.E006",
+            not_absolute(
+                APP, f"{conf.SETTING}['SOURCE_DIR'] {str(source)!r} is not an absolute path."
             )
         )
     return messages
@@ -78,7 +69,7 @@ def check_bundle(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         checks.Warning(
             f"The offline docs are not built yet: {bundle} has no {serving.INDEX}.",
             hint="Run: python manage.py djdesk_docs_bundle",
-            id=f"{APP}.W002",
+            id=f"{APP}.W010",
         )
     ]
 

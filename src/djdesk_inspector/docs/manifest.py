@@ -94,3 +94,10 @@ def script_hashes(root: Path) -> tuple[str, ...]:
     if not isinstance(hashes, list):
         return ()
     return tuple(h for h in hashes if isinstance(h, str) and HASH_SOURCE.fullmatch(h))
+
+
+def offline_bundle() -> tuple[Path, str]:
+    """Where the built docs are and what marks them, for the desktop bundler."""
+    from djdesk_inspector.docs import conf
+
+    return conf.bundle_dir(), NAME

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import stat
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,8 +137,8 @@ def locate(root: Path, request_path: str) -> Located | None:
         target: str | None = real_root
         if parts:
             target = _resolve(real_root, parts)
-            if target is None:
-                return None
+        if target is None:
+            return None
         add_slash = False
         if stat.S_ISDIR(os.stat(target).st_mode):
             add_slash = bool(parts) and not request_path.endswith("/")
@@ -169,8 +171,17 @@ def _headers(response: HttpResponseBase, info: os.stat_result, policy: str) -> N
     response.headers["Referrer-Policy"] = "same-origin"
 
 
-def serve(request: HttpRequest, root: Path, request_path: str) -> HttpResponseBase:
-    """Answer a GET/HEAD for ``request_path`` inside ``root``: 200, 304, a slash redirect or 404."""
+def serve(
+    request: HttpRequest,
+    root: Path,
+    request_path: str,
+    decorate: Callable[[bytes], bytes] | None = None,
+) -> HttpResponseBase:
+    """Answer a GET/HEAD for ``request_path`` inside ``root``: 200, 304, a slash redirect or 404.
+
+    ``decorate`` rewrites HTML pages (the docs view adds djdesk's header); its output
+    takes part in the ETag, so a changed header is never answered with a 304.
+    """
     located = locate(root, request_path)
     if located is None:
         raise Http404("No such page in the docs bundle.")
@@ -185,9 +196,13 @@ def serve(request: HttpRequest, root: Path, request_path: str) -> HttpResponseBa
     # Inline scripts only run in HTML; other types get the base policy.
     html = located.file.suffix.lower() in csp.HTML_SUFFIXES
     policy = csp.policy(manifest.script_hashes(root) if html else ())
-    not_modified = get_conditional_response(
-        request, etag=etag(info), last_modified=int(info.st_mtime)
-    )
+    body: bytes | None = None
+    tag = etag(info)
+    if html and decorate is not None:
+        with handle:
+            body = decorate(handle.read())
+        tag = f'"{info.st_size:x}-{info.st_mtime_ns:x}-{zlib.crc32(body):x}"'
+    not_modified = get_conditional_response(request, etag=tag, last_modified=int(info.st_mtime))
     response: HttpResponseBase
     if not_modified is not None:
         handle.close()
@@ -195,8 +210,11 @@ def serve(request: HttpRequest, root: Path, request_path: str) -> HttpResponseBa
     elif request.method == "HEAD":
         handle.close()
         response = HttpResponse(content_type=content_type(located.file))
-        response.headers["Content-Length"] = str(info.st_size)
+        response.headers["Content-Length"] = str(len(body) if body is not None else info.st_size)
+    elif body is not None:
+        response = HttpResponse(body, content_type=content_type(located.file))
     else:
         response = FileResponse(handle, content_type=content_type(located.file))
     _headers(response, info, policy)
+    response.headers["ETag"] = tag
     return response

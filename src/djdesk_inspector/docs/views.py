@@ -8,9 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
-from djdesk_inspector.docs import conf, csp, serving
+from djdesk_inspector.docs import conf, csp, framing, serving
+from djdesk_inspector.kernel import chrome, permissions
 
 
+@permissions.page("docs")
 @require_safe
 @xframe_options_sameorigin
 def page(request: HttpRequest, path: str = "") -> HttpResponseBase:
@@ -22,9 +24,11 @@ def page(request: HttpRequest, path: str = "") -> HttpResponseBase:
             {
                 "bundle_dir": root if settings.DEBUG else None,
                 "online_url": conf.get().ONLINE_BASE_URL,
+                "chrome": chrome.header(request),
+                "chrome_icon": chrome.ICON,
             },
             status=404,
         )
         response.headers["Content-Security-Policy"] = csp.policy()
         return response
-    return serving.serve(request, root, path)
+    return serving.serve(request, root, path, framing.decorator(request))

@@ -16,10 +16,16 @@ Top level::
     python            {version, executable, implementation}      (null in static)
     django            {version}                                   (null in static)
     settings_module   "proj.settings"
-    interpreter_origin  "explicit" | "project" | "host"           (live only)
+    interpreter_origin  "explicit" | "project" | "host"; static: the interpreter the
+                      reader ran in ("explicit"/"project"), null when in-process
+    static_reader     (static only) {in_target, files_read, roots[], why}
+    mode_reason       why this mode ran, e.g. "static: the workspace is not trusted ..."
+                      or "live: the project is trusted; its code ran in ..."
     fallback_reason   null, or why auto mode ran static instead of live
-    unknown           [section names this scan could not determine], e.g.
-                      static: ["python", "django", "applied", "missing", "checks", "urls"]
+    unknown           {path: reason} for every fact the scan could not read; the fact
+                      itself is null (see inspection/unknowns.py), e.g.
+                      {"checks": "...", "migrations.applied": "database unreachable: ...",
+                       "settings.DEBUG": "static scan: not a literal ..."}
     apps[]            {label, name, path, verbose_name, has_migrations, has_models_module}
                       (path/has_* are null for apps outside the project in static mode)
     models[]          see below, sorted by (app_label, name)
@@ -37,8 +43,10 @@ Top level::
                        SECRET_KEY_SET (bool only), TIME_ZONE, USE_TZ, LANGUAGE_CODE,
                        AUTH_USER_MODEL, ROOT_URLCONF, STATIC_URL, MIDDLEWARE[],
                        DEFAULT_AUTO_FIELD}; redacted
-    errors[]          {stage, type, message, traceback, [check], [missing_module]}: parts
-                      the probe could not read; the rest of the document is still valid
+    errors[]          {stage, type, message, traceback, [check], [missing_module],
+                       [module, location] (the deepest frame outside Django, the import
+                       machinery and the stdlib)}: parts the probe could not read;
+                      the rest of the document is still valid
     timings           {stage: seconds}
 
 ``models[]``::
@@ -54,7 +62,12 @@ Top level::
     relation: null | {kind: "fk"|"o2o"|"m2m"|"generic_fk"|"generic_relation",
                       target (label; null for generic_fk), related_name,
                       parent_link (fk/o2o), through + through_auto_created (m2m),
-                      ct_field + fk_field (generic_fk)}
+                      ct_field + fk_field (generic_fk),
+                      class (dotted path; only for a relation class not Django's own)}
+    The kinds are a closed set declared in static/reader/relations.py (the probe
+    carries a copy as data). Static scans add, per model, ``fields_complete`` (bool)
+    and ``fields_incomplete_reason``, and per field ``unknown`` ({attribute: reason})
+    for values that are null because they could not be read.
 
     Fields are the forward fields Django reports (``_meta.fields``, M2Ms, private
     fields): inherited ones included. Abstract models are found by walking the
@@ -67,7 +80,9 @@ Top level::
     apps           {label: {nodes[{name, dependencies[[app, name]], applied (bool, or
                    null when unknown), replaces[[app, name]], initial}], leaves[names],
                    conflict (bool)}}
-    unapplied      [[app, name]] in plan order; [] when db_reachable is false
+    unapplied      [[app, name]] in plan order; null when db_reachable is false
+                   (db_error "not created yet: run migrate (...)" for a SQLite file
+                   that does not exist, "unreachable: ..." otherwise)
     conflicts      {app: [leaf names]} for apps with more than one leaf
     missing        {has_changes (bool, null when unknown),
                     apps {label: [operation descriptions]}}: model changes that have

@@ -5,8 +5,9 @@ from __future__ import annotations
 from djdesk_inspector.kernel.redaction import redact
 
 # Kinds after which auto mode falls back to a static scan: the live probe could not
-# run in this interpreter, which says nothing about the project itself.
-FALLBACK_KINDS = frozenset({"interpreter", "django", "dependencies"})
+# run in this interpreter at all, which says nothing about the project itself. A
+# project that raises (a missing package included) is a failure, reported as one.
+FALLBACK_KINDS = frozenset({"interpreter", "django"})
 TAIL_CHARS = 4000
 
 
@@ -18,7 +19,8 @@ class ScanError(Exception):
     ``interpreter``   the interpreter is missing or cannot run the probe
     ``django``        Django is not importable in that interpreter
     ``dependencies``  the settings/apps import a package that interpreter lacks
-    ``settings``      no settings module, or it (or an app) raised: a real failure
+    ``settings``      no settings module, or it (or an app, its models, ready()) raised
+    ``environment``   the workspace's env file cannot be read
     ``timeout``       the probe ran past ``SCAN_TIMEOUT`` and was killed
     ``output``        the probe's output was cut or unreadable
     ``project``       the folder is not a Django project

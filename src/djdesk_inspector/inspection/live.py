@@ -9,18 +9,25 @@ directory, in its own process group, under ``SCAN_TIMEOUT`` and
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from djdesk_inspector import conf, detection
+from djdesk_inspector.inspection import children
 from djdesk_inspector.inspection.errors import ScanError
-from djdesk_inspector.kernel import environment, processes
-from djdesk_inspector.kernel.redaction import redact, redact_mapping, redact_values
+from djdesk_inspector.kernel import processes
+from djdesk_inspector.kernel.redaction import (
+    redact,
+    redact_mapping,
+    redact_registered,
+    redact_values,
+)
 
 Progress = Callable[[int, str], None]
 
@@ -44,15 +51,34 @@ def resolve_interpreter(project: Path, explicit: str | Path | None = None) -> tu
     return Path(sys.executable), "host"
 
 
-def resolve_settings(project: Path, settings_module: str | None) -> str:
-    module = settings_module or detection.settings_module_from_manage(project / "manage.py")
+def resolve_settings(
+    project: Path, settings_module: str | None, env: Mapping[str, str] | None = None
+) -> str:
+    """The settings module, in the documented order, or one error naming the places."""
+    module, _where = detection.resolve_settings_module(project, settings_module, env)
     if not module:
         raise ScanError(
-            f"Cannot tell the settings module of {project}: manage.py does not set "
-            "DJANGO_SETTINGS_MODULE literally; set it on the workspace.",
+            f"Cannot tell the settings module of {project}: none of "
+            + "; ".join(detection.SETTINGS_PLACES)
+            + " names one. Set it on the workspace (or pass --project-settings).",
             kind="settings",
         )
     return module
+
+
+ORIGINS = {
+    "explicit": "the interpreter set on the workspace",
+    "project": "the project's own virtualenv",
+    "host": "djdesk's own Python (the project has no .venv, venv or env)",
+}
+
+
+def mode_reason(document: dict[str, Any], kind: str) -> str:
+    """Why this document is live, and whose interpreter ran the project's code."""
+    origin = document.get("interpreter_origin") or "host"
+    python = (document.get("python") or {}).get("executable") or "?"
+    asked = "a live scan was requested" if kind == "live" else "the project is trusted"
+    return f"live: {asked}; its code ran in {ORIGINS.get(origin, origin)} ({python})"
 
 
 def scan(
@@ -62,23 +88,26 @@ def scan(
     interpreter: str | Path | None = None,
     timeout: float | None = None,
     limit_bytes: int | None = None,
+    env: Mapping[str, str] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Run the probe against ``project`` and return its (redacted) document.
 
     Raises :class:`ScanError`; its ``kind`` tells an unusable interpreter (auto mode
-    may fall back to static) from a project whose settings raise.
+    may fall back to static) from a project whose settings raise. ``env`` is the
+    workspace's own variables (:func:`~djdesk_inspector.kernel.environment.workspace_values`):
+    the probe gets them, nothing stores them, every output is redacted of them.
     """
     project = Path(project)
     if not (project / "manage.py").is_file():
         raise ScanError(f"{project} has no manage.py.", kind="project")
-    module = resolve_settings(project, settings_module)
+    module = resolve_settings(project, settings_module, env)
     python, origin = resolve_interpreter(project, interpreter)
     settings = conf.get()
     timeout = settings.SCAN_TIMEOUT if timeout is None else timeout
     limit = settings.OUTPUT_LIMIT_BYTES if limit_bytes is None else limit_bytes
     nonce = secrets.token_hex(8)
-    env = environment.clean_env({"DJANGO_SETTINGS_MODULE": module})
+    child_env = children.project_env({"DJANGO_SETTINGS_MODULE": module}, workspace_env=env)
 
     def on_line(line: str) -> None:
         parts = line.split(" ", 3)
@@ -92,13 +121,14 @@ def scan(
         script = stack.enter_context(
             resources.as_file(resources.files(__package__) / "probe_script.py")
         )
-        argv = [python, "-B", script, "--project", project, "--settings", module]
+        argv: list[str | os.PathLike[str]] = [python, "-B", script, "--project", project]
+        argv += ["--settings", module]
         argv += ["--nonce", nonce]
         try:
             done = processes.run(
                 argv,
                 cwd=project,
-                env=env,
+                env=child_env,
                 timeout=timeout,
                 limit_bytes=limit,
                 on_stderr_line=on_line,
@@ -138,24 +168,40 @@ def scan(
     return _redacted(document)
 
 
+# Where setup failed -> what the project was doing then.
+SETUP_STAGES = {
+    "settings": "Importing the settings module '{module}'",
+    "apps": "Importing the installed apps of '{module}'",
+    "models": "Importing the models of the installed apps of '{module}'",
+    "ready": "Running AppConfig.ready() of the installed apps of '{module}'",
+}
+
+
 def _failure(error: dict[str, Any], module: str, python: Path, stderr: str) -> ScanError:
-    stage = error.get("stage")
+    stage = error.get("stage") or ""
     summary = f"{error.get('type', 'Error')}: {error.get('message', '')}".rstrip(": ")
     detail = error.get("traceback") or stderr
     if stage == "django":
         return ScanError(
             f"Django is not importable by {python} ({summary}).", kind="django", detail=detail
         )
-    if stage in ("settings", "apps"):
+    if stage in SETUP_STAGES:
+        what = SETUP_STAGES[stage].format(module=module)
+        raiser = error.get("module")
+        where = ""
+        if raiser == module:
+            where = f" ({error.get('location')})"
+        elif raiser:
+            where = f", raised in module '{raiser}' ({error.get('location')})"
+        message = f"{what} failed: {summary}{where}."
         missing = error.get("missing_module")
         if missing and error.get("local_module") is False:
             return ScanError(
-                f"Settings module '{module}' needs '{missing}', which {python} cannot import.",
+                f"{message} {python} cannot import '{missing}': is it installed there?",
                 kind="dependencies",
                 detail=detail,
             )
-        what = "Settings module" if stage == "settings" else "Loading the apps of"
-        return ScanError(f"{what} '{module}' raised {summary}", kind="settings", detail=detail)
+        return ScanError(message, kind="settings", detail=detail)
     return ScanError(f"The probe failed: {summary}", kind="output", detail=detail)
 
 
@@ -178,12 +224,14 @@ def _strip_stage_lines(stderr: str, nonce: str) -> str:
 
 def _redacted(document: dict[str, Any]) -> dict[str, Any]:
     # Free text from the project (check messages, errors, settings) may hold secrets.
-    for key in ("checks", "errors"):
-        if key in document:
+    for key in ("checks", "errors", "unknown"):
+        if document.get(key):
             document[key] = redact_values(document[key])
-    if "settings" in document:
+    if document.get("settings"):
         document["settings"] = redact_mapping(document["settings"])
     migrations = document.get("migrations") or {}
     if migrations.get("db_error"):
         migrations["db_error"] = redact(migrations["db_error"])
-    return document
+    # Values the workspace supplied are secrets wherever they turn up.
+    result: dict[str, Any] = redact_registered(document)
+    return result

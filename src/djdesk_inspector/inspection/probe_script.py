@@ -22,6 +22,16 @@ Progress is reported on stderr as ``DJDESK-PROBE-STAGE <nonce> <percent> <stage>
 Exit status: 0 document written (it may list per-stage ``errors``); 2 bad arguments;
 3 Django cannot be imported; 4 the settings or the app registry raised (the document
 then holds only ``error``); 5 the probe itself failed.
+
+Errors say where they happened: ``stage`` is ``django``, ``settings`` (importing the
+settings module), ``apps`` (importing an app or its AppConfig), ``models`` (importing
+an app's models), ``ready`` (an AppConfig.ready()), ``checks``, ``migrations`` (the
+migration loader), ``database``, ``autodetector``, ``urls`` or ``settings_summary``;
+``module`` names the deepest module outside Django that raised, ``location`` its
+file and line.
+
+What the probe could not read is ``null`` in the document and has a reason in the
+``unknown`` map (``{"checks": "...", "migrations.applied": "..."}``).
 """
 
 import json
@@ -65,6 +75,7 @@ class Probe(object):
         self.errors = []
         self.timings = {}
         self.databases = {}
+        self.unknown = {}
 
     # -- plumbing ------------------------------------------------------------
 
@@ -79,12 +90,14 @@ class Probe(object):
         self.out.write(data.encode("utf-8"))
         self.out.flush()
 
-    def guarded(self, stage, func, default):
+    def guarded(self, stage, func, default, unknown_key=None):
         started = time.time()
         try:
             return func()
         except Exception as exc:  # one broken part must not hide the others
-            self.errors.append(describe_error(stage, exc))
+            error = describe_error(stage, exc)
+            self.errors.append(error)
+            self.unknown[unknown_key or stage] = error_reason(error)
             return default
         finally:
             self.timings[stage] = round(time.time() - started, 4)
@@ -107,8 +120,9 @@ class Probe(object):
             raise Fatal("settings", exc, EXIT_SETUP) from exc
         self.settings = settings
         self.guarded("databases", self.protect_databases, None)
+        from django.apps import apps
+
         try:
-            from django.apps import apps
             from django.urls import set_script_prefix
 
             # django.setup() without configure_logging(): the project's LOGGING
@@ -117,7 +131,9 @@ class Probe(object):
             set_script_prefix("/" if prefix is None else prefix)
             apps.populate(settings.INSTALLED_APPS)
         except BaseException as exc:
-            raise Fatal("apps", exc, EXIT_SETUP) from exc
+            # populate() imports app configs, then models, then runs ready().
+            stage = "ready" if apps.models_ready else "models" if apps.apps_ready else "apps"
+            raise Fatal(stage, exc, EXIT_SETUP) from exc
         self.apps = apps
         self.timings["setup"] = round(time.time() - started, 4)
 
@@ -127,7 +143,7 @@ class Probe(object):
         for alias, conf in databases.items():
             engine = str(conf.get("ENGINE") or "")
             name = conf.get("NAME")
-            state = {"engine": engine, "name": "" if name is None else str(name)}
+            state = {"engine": engine, "name": "" if name is None else str(name)}  # type: dict
             self.databases[alias] = state
             if "sqlite" in engine or "spatialite" in engine:
                 text = "" if name is None else str(name)
@@ -143,7 +159,8 @@ class Probe(object):
                     else:
                         # Django would create the file on first connect.
                         conf["NAME"] = ":memory:"
-                        state["missing"] = True
+                        folder = os.path.dirname(os.path.abspath(path))
+                        state["missing"] = "file" if os.path.isdir(folder) else "folder"
                 options = conf.get("OPTIONS")
                 if isinstance(options, dict):
                     # BEGIN IMMEDIATE and init commands may write: not on a read-only file.
@@ -170,37 +187,42 @@ class Probe(object):
             "django": {"version": self.django.get_version()},
             "settings_module": self.settings_module,
             "fallback_reason": None,
-            "unknown": [],
+            "unknown": self.unknown,
         }
         self.stage(20, "models")
-        document["models"] = self.guarded("models", self.models, [])
+        document["models"] = self.guarded("models", self.models, None)
         self.stage(35, "migrations")
         loader, migrations = self.guarded("migrations", self.migrations, (None, None))
         if migrations is None:
             migrations = empty_migrations()
-            document["unknown"].append("migrations")
+            self.unknown["migrations.applied"] = "the migration graph could not be read"
         self.stage(50, "autodetector")
         if loader is not None:
-            missing = self.guarded("autodetector", lambda: self.missing(loader), None)
+            missing = self.guarded(
+                "autodetector", lambda: self.missing(loader), None, "migrations.missing"
+            )
         else:
             missing = None
+            self.unknown.setdefault("migrations.missing", "the migration graph could not be read")
         if missing is None:
             missing = {"has_changes": None, "apps": {}}
-            document["unknown"].append("missing")
         migrations["missing"] = missing
+        if loader is not None:
+            self.stage(55, "migration plan")
+            migrations["lint"] = self.guarded(
+                "migration plan", lambda: self.migration_plan(loader), None, "migrations.plan"
+            )
         document["migrations"] = migrations
         migrated = set(migrations["apps"]) if loader is not None else None
-        document["apps"] = self.guarded("apps", lambda: self.app_list(migrated), [])
+        document["apps"] = self.guarded("apps", lambda: self.app_list(migrated), None)
         self.stage(65, "checks")
-        checks = self.guarded("checks", self.checks, None)
-        if checks is None:
-            checks = {"messages": [], "deploy": []}
-            document["unknown"].append("checks")
-        document["checks"] = checks
+        document["checks"] = self.guarded("checks", self.checks, None)
         self.stage(85, "urls")
-        document["urls"] = self.guarded("urls", self.urls, [])
+        document["urls"] = self.guarded("urls", self.urls, None)
         self.stage(95, "settings")
-        document["settings"] = self.guarded("settings", self.settings_summary, {})
+        document["settings"] = self.guarded(
+            "settings_summary", self.settings_summary, None, "settings"
+        )
         document["errors"] = self.errors
         document["timings"] = self.timings
         return document
@@ -224,7 +246,7 @@ class Probe(object):
         from django.db import models as djmodels
 
         registered = list(self.apps.get_models(include_auto_created=True, include_swapped=True))
-        found = [describe_model(model) for model in registered]
+        found = [describe_model(model, unknown=self.unknown) for model in registered]
         # Abstract models are not in the registry: walk Model's subclasses and keep
         # the ones declared inside an installed app (historical models are never
         # abstract, and use their own registry).
@@ -241,7 +263,7 @@ class Probe(object):
                 continue
             config = self.apps.get_containing_app_config(cls.__module__)
             if config is not None:
-                found.append(describe_model(cls, app_label=config.label))
+                found.append(describe_model(cls, app_label=config.label, unknown=self.unknown))
         found.sort(key=lambda m: (m["app_label"], m["name"], m["abstract"]))
         return found
 
@@ -262,7 +284,8 @@ class Probe(object):
             except Exception as exc:
                 if not is_database_error(exc):
                     raise
-                db_error = "%s: %s" % (type(exc).__name__, first_line(exc))
+                db_error = "unreachable: %s: %s" % (type(exc).__name__, first_line(exc))
+                self.errors.append(describe_error("database", exc))
             finally:
                 if connection is not None:
                     connection.close()
@@ -271,7 +294,7 @@ class Probe(object):
             loader = MigrationLoader(None, ignore_no_migrations=True)
         graph = loader.graph
         applied = loader.applied_migrations if reachable else None
-        by_app = {}
+        by_app = {}  # type: dict
         for key in sorted(graph.nodes):
             node = graph.node_map[key]
             migration = graph.nodes[key]
@@ -285,7 +308,7 @@ class Probe(object):
                 }
             )
         conflicts = dict((app, sorted(names)) for app, names in loader.detect_conflicts().items())
-        leaves = {}
+        leaves = {}  # type: dict
         for app, name in graph.leaf_nodes():
             leaves.setdefault(app, []).append(name)
         apps_out = {}
@@ -295,8 +318,9 @@ class Probe(object):
                 "leaves": sorted(leaves.get(label, [])),
                 "conflict": label in conflicts,
             }
-        unapplied = []
+        unapplied = None
         if applied is not None:
+            unapplied = []
             seen = set()
             for leaf in graph.leaf_nodes():
                 for key in graph.forwards_plan(leaf):
@@ -304,6 +328,8 @@ class Probe(object):
                         seen.add(key)
                         if key not in applied:
                             unapplied.append(list(key))
+        if not reachable:
+            self.unknown["migrations.applied"] = "database %s" % db_error
         result = {
             "db_reachable": reachable,
             "db_error": db_error,
@@ -313,12 +339,69 @@ class Probe(object):
         }
         return loader, result
 
+    def migration_plan(self, loader):
+        """Pending migrations in ``migrate``'s order with their SQL, and every local
+        migration's operations as lint records (as Django's loader sees them)."""
+        from django.db import DEFAULT_DB_ALIAS, connections
+
+        graph = loader.graph
+        local = set()
+        for config in self.apps.get_app_configs():
+            if os.path.abspath(config.path).startswith(self.project + os.sep):
+                local.add(config.label)
+        records = [
+            lint_record(loader.disk_migrations[key])
+            for key in sorted(loader.disk_migrations)
+            if key[0] in local
+        ]
+        connection = connections[DEFAULT_DB_ALIAS]
+        if loader.connection is None:
+            self.unknown["migrations.plan"] = self.unknown.get(
+                "migrations.applied", "the database was not read"
+            )
+            return {"plan": None, "vendor": connection.vendor, "records": records}
+        applied = loader.applied_migrations
+        pending = []
+        for leaf in graph.leaf_nodes():
+            for key in graph.forwards_plan(leaf):
+                if key not in applied and key not in pending:
+                    pending.append(key)
+
+        def collect():
+            steps = []
+            for key in pending:
+                migration = graph.nodes[key]
+                step = {
+                    "app": key[0],
+                    "name": key[1],
+                    "replaces": [list(r) for r in (migration.replaces or [])],
+                    "atomic": bool(getattr(migration, "atomic", True)),
+                    "sql": None,
+                    "sql_error": None,
+                }
+                try:
+                    step["sql"] = loader.collect_sql([(migration, False)])
+                except Exception as exc:
+                    step["sql_error"] = "%s: %s" % (type(exc).__name__, first_line(exc))
+                steps.append(step)
+            return steps
+
+        try:
+            # SQLite's schema editor refuses to start inside a transaction; the probe's
+            # SQLite connections are opened read-only already (protect_databases).
+            plan = collect() if connection.vendor == "sqlite" else read_only(connection, collect)
+        finally:
+            connection.close()
+        return {"plan": plan, "vendor": connection.vendor, "records": records}
+
     def database_problem(self, alias):
         state = self.databases.get(alias)
         if state is None:
             return "no %r database is configured" % alias
+        if state.get("missing") == "file":
+            return "not created yet: run migrate (SQLite file %s does not exist)" % state["name"]
         if state.get("missing"):
-            return "SQLite database file %s does not exist" % state["name"]
+            return "unreachable: the folder of SQLite file %s does not exist" % state["name"]
         if state.get("memory"):
             return "in-memory SQLite database (nothing recorded)"
         if state["engine"].endswith("dummy") or not state["engine"]:
@@ -331,13 +414,18 @@ class Probe(object):
         from django.db.migrations.state import ProjectState
 
         from_state = loader.project_state()
-        to_state = ProjectState.from_apps(self.apps)
         # Fast path: identical model states for every migrated app leave the
         # autodetector nothing to find (ModelState equality compares fields,
         # options, bases and managers), and it is the slowest part of a scan.
-        # Any difference, real or cosmetic, runs the full autodetector below.
-        if same_states(from_state.models, to_state.models, set(loader.migrated_apps)):
+        # The states are compared without cloning every field (half the cost of a
+        # scan on a large project, see light_state); any difference, real or
+        # cosmetic, builds the real state and runs the full autodetector below.
+        light = light_state(self.apps)
+        if light is not None and same_states(
+            from_state.models, light.models, set(loader.migrated_apps)
+        ):
             return {"has_changes": False, "apps": {}}
+        to_state = ProjectState.from_apps(self.apps)
         # The base questioner never prompts and never exits (the non-interactive
         # one calls sys.exit for NOT NULL additions); dry_run writes nothing.
         questioner = MigrationQuestioner(specified_apps=set(), dry_run=True)
@@ -366,7 +454,7 @@ class Probe(object):
                     failures.append(describe_error("checks", exc, name=qualname(check)))
                     return []
 
-            guarded.tags = getattr(check, "tags", ())
+            guarded.tags = getattr(check, "tags", ())  # type: ignore[attr-defined]
             return guarded
 
         def run(checks):
@@ -379,6 +467,14 @@ class Probe(object):
         messages = run(registry.registered_checks)
         deploy = run(registry.deployment_checks)
         self.errors.extend(failures)
+        if failures:
+            names = ", ".join("%s (%s)" % (f["check"], error_reason(f)) for f in failures[:3])
+            more = " and %d more" % (len(failures) - 3) if len(failures) > 3 else ""
+            self.unknown["checks"] = "%d check(s) could not run: %s%s" % (
+                len(failures),
+                names,
+                more,
+            )
         return {
             "messages": [describe_message(m) for m in messages],
             "deploy": [describe_message(m) for m in deploy],
@@ -387,23 +483,30 @@ class Probe(object):
     def urls(self):
         from django.urls import get_resolver
 
-        found = []
+        found = []  # type: list
         walk_urls(get_resolver().url_patterns, "", [], [], found, self.errors)
         return found
 
     def settings_summary(self):
         settings = self.settings
+        unknown = self.unknown
 
         def value(name, default=None):
             try:
-                return getattr(settings, name)
-            except Exception:
-                return default
+                return getattr(settings, name, default)
+            except Exception as exc:
+                unknown["settings." + name] = "%s: %s" % (type(exc).__name__, first_line(exc))
+                return None
+
+        from django.core.exceptions import ImproperlyConfigured
 
         try:
             has_secret = bool(settings.SECRET_KEY)
-        except Exception:  # Django raises when it is empty
+        except ImproperlyConfigured:  # Django raises when it is empty
             has_secret = False
+        except Exception as exc:
+            has_secret = None
+            unknown["settings.SECRET_KEY_SET"] = "%s: %s" % (type(exc).__name__, first_line(exc))
         databases = {}
         for alias, conf in (value("DATABASES") or {}).items():
             state = self.databases.get(alias, {})
@@ -413,8 +516,9 @@ class Probe(object):
                 "host": str(conf.get("HOST") or ""),
                 "port": str(conf.get("PORT") or ""),
             }
+        debug = value("DEBUG", False)
         return {
-            "DEBUG": bool(value("DEBUG", False)),
+            "DEBUG": None if debug is None else bool(debug),
             "ALLOWED_HOSTS": [str(h) for h in value("ALLOWED_HOSTS", []) or []],
             "INSTALLED_APPS_COUNT": len(value("INSTALLED_APPS", []) or []),
             "DATABASES": databases,
@@ -476,10 +580,59 @@ def describe_error(stage, exc, name=None):
     }
     if name:
         error["check"] = name
+    # Only a module that is not there: "cannot import name X from Y" names a Y that is.
     missing = getattr(exc, "name", None)
-    if isinstance(exc, ImportError) and missing:
+    if isinstance(exc, ModuleNotFoundError) and missing:
         error["missing_module"] = missing
+    origin = raising_frame(exc)
+    if origin is not None:
+        error["module"], error["location"] = origin
     return error
+
+
+_STDLIB = None
+
+
+def _outside(module, filename):
+    """True for a frame of the project or a third-party package: not Django, not the
+    import machinery, not the standard library (``os.environ[...]`` raises in ``os``)."""
+    global _STDLIB
+    if not module or module.split(".")[0] in ("django", "importlib", "__main__"):
+        return False
+    if filename.startswith("<"):  # <frozen os>, <string>
+        return False
+    if _STDLIB is None:
+        import sysconfig
+
+        paths = sysconfig.get_paths()
+        _STDLIB = tuple(
+            os.path.normcase(os.path.abspath(paths[key])) + os.sep
+            for key in ("stdlib", "platstdlib")
+            if paths.get(key)
+        )
+    path = os.path.normcase(os.path.abspath(filename))
+    return not (path.startswith(_STDLIB) and "site-packages" not in path)
+
+
+def raising_frame(exc):
+    """``(module, "file:line")`` of the deepest frame outside Django, the import
+    machinery and the standard library: the project's or a third-party module."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        module = frame.f_globals.get("__name__")
+        if _outside(module, frame.f_code.co_filename):
+            found = (module, "%s:%d" % (frame.f_code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    return found
+
+
+def error_reason(error):
+    text = "%s: %s" % (error.get("type"), error.get("message"))
+    if error.get("module"):
+        text += " (in %s)" % error["module"]
+    return text
 
 
 def is_database_error(exc):
@@ -508,13 +661,99 @@ def read_only(connection, func):
             transaction.set_rollback(True, using=connection.alias)
 
 
+def lint_field(field):
+    if field is None:
+        return None
+    from django.db.models import NOT_PROVIDED
+
+    return {
+        "type": type(field).__name__,
+        "null": bool(getattr(field, "null", False)),
+        "has_default": bool(field.has_default()),
+        "has_db_default": getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED,
+        "unique": bool(getattr(field, "_unique", False)),
+        "db_index": bool(getattr(field, "db_index", False)),
+        "primary_key": bool(getattr(field, "primary_key", False)),
+        "many_to_many": bool(getattr(field, "many_to_many", False)),
+    }
+
+
+def lint_operation(operation, app, name, index):
+    kind = type(operation).__name__
+    record = {
+        "app": app,
+        "migration": name,
+        "index": index,
+        "op": kind,
+        "line": None,
+        "model": None,
+        "name": None,
+        "field": None,
+        "reversible": None,
+        "concurrently": kind.endswith("Concurrently"),
+    }
+    model = getattr(operation, "model_name", None) or getattr(operation, "name_lower", None)
+    if kind == "RenameModel":
+        model = operation.old_name_lower
+        record["new_name"] = operation.new_name
+    if kind in ("CreateModel", "DeleteModel", "AlterModelTable", "AlterUniqueTogether"):
+        model = operation.name_lower
+    record["model"] = model
+    if kind in ("AddField", "RemoveField", "AlterField"):
+        record["name"] = operation.name
+    if kind == "RenameField":
+        record["name"] = operation.old_name
+        record["new_name"] = operation.new_name
+    if kind in ("AddField", "AlterField"):
+        record["field"] = lint_field(operation.field)
+    if kind == "CreateModel":
+        record["fields"] = [[n, lint_field(f)] for n, f in operation.fields]
+    if kind in ("AddConstraint", "AddConstraintNotValid"):
+        constraint_type = type(operation.constraint).__name__
+        record["constraint"] = {
+            "type": constraint_type,
+            "unique": constraint_type == "UniqueConstraint",
+        }
+    if kind in ("AddIndex", "AddIndexConcurrently"):
+        record["constraint"] = {"type": "Index", "unique": False}
+    if kind == "AlterUniqueTogether":
+        record["constraint"] = {"type": "unique_together", "unique": True}
+    if kind in ("RunPython", "RunSQL"):
+        record["reversible"] = bool(operation.reversible)
+    if kind == "SeparateDatabaseAndState":
+        record["database_operations"] = [
+            lint_operation(inner, app, name, index) for inner in operation.database_operations
+        ]
+    return record
+
+
+def lint_record(migration):
+    app, name = migration.app_label, migration.name
+    return {
+        "app": app,
+        "name": name,
+        "path": None,
+        "atomic": bool(getattr(migration, "atomic", True)),
+        "initial": bool(getattr(migration, "initial", False)),
+        "replaces": [list(r) for r in (migration.replaces or [])],
+        "dependencies": [list(d) for d in migration.dependencies],
+        "operations": [
+            lint_operation(op, app, name, i) for i, op in enumerate(migration.operations)
+        ],
+        "model_imports": [],
+        "suppressed": [],
+        "error": None,
+        "module": type(migration).__module__,
+    }
+
+
 def empty_migrations():
     return {
         "db_reachable": False,
         "db_error": None,
-        "apps": {},
-        "unapplied": [],
-        "conflicts": {},
+        "apps": None,
+        "unapplied": None,
+        "conflicts": None,
     }
 
 
@@ -525,28 +764,58 @@ def label_of(model):
     return meta.label if meta is not None else None
 
 
+# The closed set of relation kinds: a copy, as data, of
+# djdesk_inspector/inspection/static/reader/relations.py (a test keeps them equal).
+RELATION_KINDS = {
+    "fk": "many-to-one: ForeignKey and its subclasses (ForeignObject too)",
+    "o2o": "one-to-one: OneToOneField (multi-table parent links have parent_link true)",
+    "m2m": "many-to-many: ManyToManyField, or any relation whose many_to_many is true",
+    "generic_fk": "GenericForeignKey (content type + object id; no fixed target)",
+    "generic_relation": "GenericRelation, the reverse side of a GenericForeignKey",
+}
+RELATION_CLASSES = (
+    ("django.db.models.fields.related", "OneToOneField", "o2o"),
+    ("django.db.models.fields.related", "ForeignKey", "fk"),
+    ("django.db.models.fields.related", "ManyToManyField", "m2m"),
+    ("django.contrib.contenttypes.fields", "GenericForeignKey", "generic_fk"),
+    ("django.contrib.contenttypes.fields", "GenericRelation", "generic_relation"),
+    ("django.db.models.fields.related", "ForeignObject", "fk"),
+)
+CARDINALITY = (
+    ("many_to_many", "m2m"),
+    ("one_to_one", "o2o"),
+    ("many_to_one", "fk"),
+    ("one_to_many", "generic_relation"),
+)
+
+
+def relation_kind(field):
+    """The kind of the nearest class of the field's MRO in RELATION_CLASSES, else by
+    Django's cardinality flags; None for a field that is no relation."""
+    for cls in type(field).__mro__:
+        for module, name, kind in RELATION_CLASSES:
+            if cls.__module__ == module and cls.__name__ == name:
+                return kind
+    if not getattr(field, "is_relation", False):
+        return None
+    for flag, kind in CARDINALITY:
+        if getattr(field, flag, False):
+            return kind
+    return None
+
+
 def describe_field(field, model):
-    names = [c.__name__ for c in type(field).__mro__]
     relation = None
-    if "GenericForeignKey" in names:
+    kind = relation_kind(field)
+    if kind == "generic_fk":
         relation = {
-            "kind": "generic_fk",
+            "kind": kind,
             "target": None,
             "ct_field": getattr(field, "ct_field", None),
             "fk_field": getattr(field, "fk_field", None),
         }
     elif getattr(field, "is_relation", False):
         remote = getattr(field, "remote_field", None)
-        if getattr(field, "many_to_many", False):
-            kind = "m2m"
-        elif getattr(field, "one_to_one", False):
-            kind = "o2o"
-        elif getattr(field, "many_to_one", False):
-            kind = "fk"
-        elif getattr(field, "one_to_many", False):
-            kind = "generic_relation" if "GenericRelation" in names else "one_to_many"
-        else:
-            kind = "other"
         relation = {
             "kind": kind,
             "target": label_of(getattr(field, "related_model", None)),
@@ -561,6 +830,10 @@ def describe_field(field, model):
             )
         if kind in ("fk", "o2o"):
             relation["parent_link"] = bool(getattr(remote, "parent_link", False))
+    if relation is not None:
+        cls = type(field)
+        if cls.__module__.split(".")[0] != "django":
+            relation["class"] = "%s.%s" % (cls.__module__, cls.__qualname__)
     owner = getattr(field, "model", None)
     internal = None
     if hasattr(field, "get_internal_type"):
@@ -583,16 +856,24 @@ def describe_field(field, model):
     }
 
 
-def describe_model(model, app_label=None):
+def describe_model(model, app_label=None, unknown=None):
     meta = model._meta
+    label = app_label if app_label is not None else meta.app_label
     fields = []
     seen = set()
+    skipped = []
     for field in list(meta.fields) + list(meta.many_to_many) + list(meta.private_fields):
         if id(field) in seen:
             continue
         seen.add(id(field))
-        fields.append(describe_field(field, model))
-    label = app_label if app_label is not None else meta.app_label
+        try:
+            fields.append(describe_field(field, model))
+        except Exception as exc:  # a field we cannot read makes the list partial
+            skipped.append("%s (%s: %s)" % (getattr(field, "name", "?"), type(exc).__name__, exc))
+    if skipped and unknown is not None:
+        unknown["models.%s.%s.fields" % (label, meta.object_name)] = (
+            "partial: could not read " + ", ".join(skipped)
+        )
     bases = []
     for base in model.__bases__:
         base_meta = getattr(base, "_meta", None)
@@ -612,6 +893,37 @@ def describe_model(model, app_label=None):
         "bases": bases,
         "fields": fields,
     }
+
+
+class Deconstructed(object):
+    """Stands in for a field clone in a state that is only compared, never rendered:
+    ModelState equality uses nothing but ``deconstruct()``, and cloning a field
+    (deconstruct + a new instance) for every field of every model is what makes
+    ``ProjectState.from_apps`` slow."""
+
+    is_relation = False
+    many_to_many = False
+
+    def __init__(self, field):
+        self.parts = field.deconstruct()
+
+    def deconstruct(self):
+        return self.parts
+
+
+def light_state(apps):
+    """``ProjectState.from_apps(apps)`` with fields as :class:`Deconstructed`, or None."""
+    from django.db.migrations.state import ProjectState
+    from django.db.models.fields import Field
+
+    original = Field.clone
+    Field.clone = lambda self: Deconstructed(self)  # type: ignore[method-assign,assignment,return-value]
+    try:
+        return ProjectState.from_apps(apps)
+    except Exception:  # anything unusual: the caller builds the real state
+        return None
+    finally:
+        Field.clone = original  # type: ignore[method-assign]
 
 
 def same_states(old, new, app_labels):

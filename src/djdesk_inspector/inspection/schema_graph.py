@@ -13,8 +13,9 @@ from typing import Any
 def graph(document: dict[str, Any], app: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """``{"nodes": [...], "edges": [...]}``.
 
-    node: ``id`` (label), ``app``, ``name``, ``fields`` (count), ``abstract``,
-    ``proxy``, ``swapped``, ``external``.
+    node: ``id`` (label), ``app``, ``name``, ``fields`` (count), ``columns`` (what
+    the ERD card lists: ``name``, ``type``, ``null``, ``pk``, ``unique``, ``fk``
+    (the related model's label)), ``abstract``, ``proxy``, ``swapped``, ``external``.
     edge: ``source``, ``target``, ``kind`` (``fk``/``o2o``/``m2m``/
     ``generic_relation``/``inherits``), ``field`` (``None`` for inheritance),
     ``through`` (M2M with an explicit through model).
@@ -63,10 +64,23 @@ def _node(model: dict[str, Any]) -> dict[str, Any]:
         "app": model["app_label"],
         "name": model["name"],
         "fields": len(model.get("fields") or []),
+        "columns": [_column(f) for f in model.get("fields") or []],
         "abstract": bool(model.get("abstract")),
         "proxy": bool(model.get("proxy")),
         "swapped": model.get("swapped"),
         "external": False,
+    }
+
+
+def _column(field: dict[str, Any]) -> dict[str, Any]:
+    relation = field.get("relation") or {}
+    return {
+        "name": field.get("name"),
+        "type": field.get("type"),
+        "null": bool(field.get("null")),
+        "pk": bool(field.get("primary_key")),
+        "unique": bool(field.get("unique")) and not field.get("primary_key"),
+        "fk": relation.get("target") if relation.get("kind") in ("fk", "o2o") else None,
     }
 
 
@@ -77,6 +91,7 @@ def _stub(label: str) -> dict[str, Any]:
         "app": app,
         "name": name or label,
         "fields": 0,
+        "columns": [],
         "abstract": False,
         "proxy": False,
         "swapped": None,

@@ -22,6 +22,7 @@ if TASKS_BUILTIN:
         task,
         task_backends,
     )
+    from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
     TASKS_APP: str | None = None
     IMMEDIATE_BACKEND = "django.tasks.backends.immediate.ImmediateBackend"
@@ -31,7 +32,8 @@ else:
     TASKS_APP = "django_tasks"
     IMMEDIATE_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
     if TASKS_AVAILABLE:
-        from django_tasks import (
+        # The stubs describe django.tasks, so mypy sees the backport as a redefinition.
+        from django_tasks import (  # type: ignore[assignment,no-redef]
             DEFAULT_TASK_BACKEND_ALIAS,
             TaskContext,
             TaskResult,
@@ -39,6 +41,10 @@ else:
             default_task_backend,
             task,
             task_backends,
+        )
+        from django_tasks.exceptions import (  # type: ignore[assignment]
+            TaskResultDoesNotExist,
+            TaskResultMismatch,
         )
 
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
@@ -52,6 +58,8 @@ __all__ = [
     "TASKS_BUILTIN",
     "TaskContext",
     "TaskResult",
+    "TaskResultDoesNotExist",
+    "TaskResultMismatch",
     "TaskResultStatus",
     "default_task_backend",
     "task",

@@ -4,7 +4,7 @@ Each app owns the meaning of "running" for its own models and declares a reaper 
 its ``AppConfig`` (:mod:`.registry`). The desktop launcher calls :func:`reap_all`
 before its worker starts, and again when the worker dies. A reaper that cannot be
 imported is never skipped in silence: it is logged as an error here and reported by
-the ``djdesk_inspector.E010`` system check (:func:`check_reapers`).
+the ``djdesk_inspector.E901`` system check (:func:`check_reapers`).
 """
 
 from __future__ import annotations
@@ -75,14 +75,14 @@ def reap_all(**kwargs: Any) -> dict[str, int]:
 
 
 def check_reapers(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """``djdesk_inspector.E010``: crash recovery must not switch itself off."""
+    """``djdesk_inspector.E901``: crash recovery must not switch itself off."""
     return [
         checks.Error(
             f"The reaper {item.reaper.function} declared by {item.app_label} cannot be "
             f"loaded ({item.problem}); work a crashed worker leaves running would never "
             "be marked failed.",
             hint="Fix the import, or remove the reaper from the app's Contributions.",
-            id="djdesk_inspector.E010",
+            id="djdesk_inspector.E901",
         )
         for item in resolve_all()
         if item.function is None

@@ -13,10 +13,45 @@ doubt a value is cut: a false positive costs some context, a false negative leak
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 REDACTED = "[REDACTED]"
+
+# Values known to be secret because a workspace supplied them (env file, pass-through
+# names): cut wherever they appear, whatever their shape. Too short or too common a
+# value would cut unrelated text, so those are not registered.
+_MIN_REGISTERED = 4
+_COMMON = frozenset({"true", "false", "none", "null", "yes", "no", "on", "off"})
+_registered: set[str] = set()
+_registered_pattern: re.Pattern[str] | None = None
+_lock = threading.Lock()
+
+
+def register_values(values: Iterable[str]) -> None:
+    """Redact these exact values from now on, in this process (workspace secrets)."""
+    global _registered_pattern
+    fresh = {
+        v
+        for v in values
+        if isinstance(v, str)
+        and len(v.strip()) >= _MIN_REGISTERED
+        and v.strip().lower() not in _COMMON
+        and not v.strip().isdigit()
+    }
+    with _lock:
+        if fresh <= _registered:
+            return
+        _registered.update(fresh)
+        ordered = sorted(_registered, key=len, reverse=True)
+        _registered_pattern = re.compile("|".join(re.escape(v) for v in ordered))
+
+
+def _cut_registered(text: str) -> str:
+    pattern = _registered_pattern
+    return pattern.sub(REDACTED, text) if pattern is not None else text
+
 
 # A key is sensitive when it *ends* with one of these words: EMAIL_HOST_PASSWORD and
 # GITHUB_TOKEN are, PASSWORD_HASHERS and TOKEN_TTL are not.
@@ -140,6 +175,8 @@ def redact(text: str) -> str:
 
     Idempotent: redacting twice gives the same text as redacting once.
     """
+    if text:
+        text = _cut_registered(text)
     if not text or not _TRIGGER.search(text):
         return text
     text = _PEM.sub(_pem, text)
@@ -201,4 +238,19 @@ def redact_values(data: Any) -> Any:
         return [redact_values(item) for item in data]
     if isinstance(data, str):
         return redact(data)
+    return data
+
+
+def redact_registered(data: Any) -> Any:
+    """A copy of JSON-like data with only the registered values cut (see
+    :func:`register_values`): for whole documents, where the pattern heuristics of
+    :func:`redact` would cut harmless text such as URL routes."""
+    if _registered_pattern is None:
+        return data
+    if isinstance(data, Mapping):
+        return {key: redact_registered(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [redact_registered(item) for item in data]
+    if isinstance(data, str):
+        return _cut_registered(data)
     return data

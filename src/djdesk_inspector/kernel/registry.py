@@ -39,7 +39,11 @@ class StatusSection:
 
 @dataclass(frozen=True)
 class Reaper:
-    """A callable (no arguments, returns a count) that fails work a dead process left.
+    """A callable returning a count that fails work a dead process left.
+
+    Called bare, or with the keywords the caller knows: ``reason`` (stored as the
+    error) and ``worker_pid`` (the worker seen dying). Job kinds get one from
+    :func:`djdesk_inspector.kernel.jobs.reaper`.
 
     ``requires`` names an app label that must also be installed (e.g. the task
     database whose rows the reaper touches).
@@ -101,6 +105,11 @@ def reapers() -> list[tuple[str, Reaper]]:
         for reaper in c.reapers
         if not reaper.requires or installed_label(reaper.requires)
     ]
+
+
+def extras(key: str) -> list[Any]:
+    """What the installed apps declare under ``Contributions.extra[key]``, in order."""
+    return [c.extra[key] for _config, c in contributing_apps() if key in c.extra]
 
 
 def job_kind_paths() -> list[str]:

@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.db import migrations, models
 
 
-def fill_views(apps, schema_editor):
+def fill_views(apps: Any, schema_editor: Any) -> None:
     """Existing snapshots get the projection new ones get at save time."""
     from djdesk_inspector import projection
 

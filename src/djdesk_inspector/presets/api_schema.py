@@ -2,9 +2,52 @@
 
 from __future__ import annotations
 
-from djdesk_inspector.kernel.openapi import Operation
+from djdesk_inspector.kernel.openapi import (
+    BOOLEAN,
+    INTEGER,
+    STRING,
+    Operation,
+    array_of,
+    obj,
+)
 
 TARGET_QUERY = (("target", "string"), ("workspace", "string"))
+
+# What runs.summary_json, runs.run_json, runs.log_delta and runs.list_presets answer.
+RUN_SUMMARY = obj(
+    {"id": INTEGER, "preset": STRING, "target": STRING, "status": STRING, "done": BOOLEAN},
+    progress=INTEGER,
+    line_count=INTEGER,
+    truncated=BOOLEAN,
+)
+RUN = obj(
+    {
+        "id": INTEGER,
+        "status": STRING,
+        "done": BOOLEAN,
+        "argv": array_of(STRING),
+        "urls": obj({"self": STRING, "log": STRING, "cancel": STRING}),
+    },
+    error=STRING,
+    timeout=INTEGER,
+)
+LOG_DELTA = obj(
+    {
+        "id": INTEGER,
+        "status": STRING,
+        "lines": {"type": "array"},
+        "next_after": INTEGER,
+        "done": BOOLEAN,
+    },
+    truncated=BOOLEAN,
+)
+PRESETS = obj(
+    {
+        "presets": array_of(obj({"key": STRING, "label": STRING, "category": STRING})),
+        "categories": array_of(STRING),
+        "targets": {"type": "array"},
+    },
+)
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -14,6 +57,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Presets with their argument schemas; choices filled in for ?target= or ?workspace=.",
         {"200": "Presets, categories and targets", "400": "Unknown target"},
         query=TARGET_QUERY,
+        success=PRESETS,
     ),
     Operation(
         "/api/task-runs/",
@@ -22,6 +66,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Recent runs, newest first (optionally of one target).",
         {"200": "Runs"},
         query=TARGET_QUERY,
+        success=obj({"runs": array_of(RUN_SUMMARY)}),
     ),
     Operation(
         "/api/task-runs/",
@@ -40,6 +85,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 "confirm": {"type": "boolean"},
             },
         },
+        success=RUN,
     ),
     Operation(
         "/api/task-runs/{run_id}/",
@@ -48,6 +94,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "One run: status, outcome, timings and its command line.",
         {"200": "Run", "404": "Unknown run"},
         parameters=("run_id",),
+        success=RUN,
     ),
     Operation(
         "/api/task-runs/{run_id}/log/",
@@ -57,6 +104,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {"200": "Log delta", "400": "Bad after or limit", "404": "Unknown run"},
         parameters=("run_id",),
         query=(("after", "integer"), ("limit", "integer")),
+        success=LOG_DELTA,
     ),
     Operation(
         "/api/task-runs/{run_id}/cancel/",
@@ -65,5 +113,6 @@ OPERATIONS: tuple[Operation, ...] = (
         "Cancel a run; its whole process tree is killed.",
         {"200": "Run", "404": "Unknown run", "409": "Already finished", "403": "CSRF"},
         parameters=("run_id",),
+        success=RUN,
     ),
 )

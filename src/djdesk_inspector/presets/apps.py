@@ -14,7 +14,9 @@ class PresetsConfig(AppConfig):
         mount=Mount("", "djdesk_inspector.presets.urls"),
         status_sections=(StatusSection("task_runs", "djdesk_inspector.presets.status.section"),),
         operations="djdesk_inspector.presets.api_schema.OPERATIONS",
-        reapers=(Reaper("djdesk_inspector.presets.runs.reap_stale_runs"),),
+        reapers=(Reaper("djdesk_inspector.presets.tasks.reap_runs"),),
+        job_kinds=("djdesk_inspector.presets.tasks.RUN",),
+        extra={"nav": ((_("Task runs"), "djdesk_presets:runs"),)},
     )
 
     def ready(self) -> None:

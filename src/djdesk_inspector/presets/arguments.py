@@ -130,11 +130,12 @@ def _parse_integer(spec: ArgumentSpec, value: Any, ctx: Context, tc: TargetChoic
         if not INTEGER_TEXT.match(value):
             raise ValueError("Enter a whole number.")
         value = int(value)
-    if spec.minimum is not None and value < spec.minimum:
+    number: int = value
+    if spec.minimum is not None and number < spec.minimum:
         raise ValueError(f"Enter a number of at least {spec.minimum}.")
-    if spec.maximum is not None and value > spec.maximum:
+    if spec.maximum is not None and number > spec.maximum:
         raise ValueError(f"Enter a number of at most {spec.maximum}.")
-    return value
+    return number
 
 
 def _parse_flag(spec: ArgumentSpec, value: Any, ctx: Context, tc: TargetChoices) -> bool:

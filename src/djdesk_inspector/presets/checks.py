@@ -1,16 +1,16 @@
 """System checks for the presets app: misconfiguration surfaces here, with a stable id.
 
-Ids:
+Ids (the convention is in :mod:`djdesk_inspector.kernel.checks`):
   E001  DJDESK_PRESETS is not a dict
   E002  a DJDESK_PRESETS value has the wrong type
-  E003  an ALLOWLIST entry is not a management command name
-  E004  a numeric setting is out of range (or DEFAULT_TIMEOUT > MAX_TIMEOUT)
-  E005  TASK_BACKEND names an alias missing from TASKS
-  E006  Django < 6.0 and the django-tasks backport is missing from INSTALLED_APPS
-  E007  TASK_BACKEND uses django-tasks-db but django_tasks_db is not installed
+  E003  a numeric setting is out of range (or DEFAULT_TIMEOUT > MAX_TIMEOUT)
   W001  DJDESK_PRESETS has an unknown key (a typo?)
-  W002  ALLOWLIST has a command that changes data, serves or opens a shell
-  W003  ALLOW_HOST_TARGET is on but settings.BASE_DIR has no manage.py
+  E010  an ALLOWLIST entry is not a management command name
+  E011  TASK_BACKEND names an alias missing from TASKS
+  E012  Django < 6.0 and the django-tasks backport is missing from INSTALLED_APPS
+  E013  TASK_BACKEND uses django-tasks-db but django_tasks_db is not installed
+  W010  ALLOWLIST has a command that changes data, serves or opens a shell
+  W011  ALLOW_HOST_TARGET is on but settings.BASE_DIR has no manage.py
 """
 
 from __future__ import annotations
@@ -24,13 +24,10 @@ from django.core import checks
 
 from djdesk_inspector.kernel import checks as kernel_checks
 from djdesk_inspector.kernel import compat
-from djdesk_inspector.kernel.appsettings import problems
-from djdesk_inspector.kernel.checks import settings_messages, unknown_task_backend
+from djdesk_inspector.kernel.checks import settings_checks, unknown_task_backend
 from djdesk_inspector.presets import conf, validation
 
 APP = "djdesk_presets"
-
-PROBLEM_IDS = {"not-a-dict": "E001", "wrong-type": "E002", "unknown-key": "W001"}
 
 POSITIVE_INTS = (
     "OUTPUT_MAX_LINES",
@@ -71,7 +68,7 @@ RISKY_COMMANDS = frozenset(
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
-    messages = settings_messages(APP, problems(conf.PresetsSettings, conf.SETTING), PROBLEM_IDS)
+    messages = settings_checks(APP, conf.PresetsSettings, conf.SETTING, positive=POSITIVE_INTS)
     current = conf.get()
     for command in current.ALLOWLIST:
         if not isinstance(command, str) or not validation.COMMAND.match(command):
@@ -79,7 +76,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                 checks.Error(
                     f"{conf.SETTING}['ALLOWLIST'] has {command!r}, which is not a command name.",
                     hint="Use exact management command names such as 'check'.",
-                    id=f"{APP}.E003",
+                    id=f"{APP}.E010",
                 )
             )
         elif command in RISKY_COMMANDS:
@@ -88,18 +85,13 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                     f"{conf.SETTING}['ALLOWLIST'] allows {command!r}, which changes data, "
                     "serves, or opens a shell.",
                     hint="Keep the allowlist to read-only commands unless you mean it.",
-                    id=f"{APP}.W002",
+                    id=f"{APP}.W010",
                 )
-            )
-    for key in POSITIVE_INTS:
-        if getattr(current, key) <= 0:
-            messages.append(
-                checks.Error(f"{conf.SETTING}[{key!r}] must be positive.", id=f"{APP}.E004")
             )
     if current.DEFAULT_TIMEOUT > current.MAX_TIMEOUT:
         messages.append(
             checks.Error(
-                f"{conf.SETTING}['DEFAULT_TIMEOUT'] is above MAX_TIMEOUT.", id=f"{APP}.E004"
+                f"{conf.SETTING}['DEFAULT_TIMEOUT'] is above MAX_TIMEOUT.", id=f"{APP}.E003"
             )
         )
     return messages
@@ -112,11 +104,11 @@ def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                 f"'{compat.TASKS_APP}' must be in INSTALLED_APPS for djdesk_presets on "
                 "Django < 6.0.",
                 hint="pip install 'djdesk-inspector[compat]' and add it to INSTALLED_APPS.",
-                id=f"{APP}.E006",
+                id=f"{APP}.E012",
             )
         ]
     alias = conf.get().TASK_BACKEND
-    missing = unknown_task_backend(conf.SETTING, alias, f"{APP}.E005")
+    missing = unknown_task_backend(conf.SETTING, alias, f"{APP}.E011")
     if missing:
         return missing
     configured = getattr(settings, "TASKS", None) or {compat.DEFAULT_TASK_BACKEND_ALIAS: {}}
@@ -126,7 +118,7 @@ def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             checks.Error(
                 f"TASKS[{alias!r}] uses django-tasks-db, but 'django_tasks_db' is not in "
                 "INSTALLED_APPS.",
-                id=f"{APP}.E007",
+                id=f"{APP}.E013",
             )
         ]
     return []
@@ -144,7 +136,7 @@ def check_host_target(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             "presets cannot run against this project itself.",
             hint=f"Set BASE_DIR to the folder of manage.py, or set "
             f"{conf.SETTING}['ALLOW_HOST_TARGET'] = False.",
-            id=f"{APP}.W003",
+            id=f"{APP}.W011",
         )
     ]
 

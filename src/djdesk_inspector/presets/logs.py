@@ -1,7 +1,8 @@
 """The log pipeline of a run: split, redact, cap, then insert in short batches.
 
-Everything a child prints goes through :class:`LogSink` before it reaches the
-database: secrets are redacted line by line (PEM private key blocks across lines
+Everything a child prints (split into lines by the kernel's runner,
+:func:`djdesk_inspector.kernel.processes.run`) goes through :class:`LogSink` before it
+reaches the database: secrets are redacted line by line (PEM private key blocks across lines
 too), lines past the caps are counted but not stored (one visible
 ``[output truncated: ...]`` marker says so), and lines are appended with
 one multi-row INSERT per batch of at most ``BATCH_LINES`` lines or ``BATCH_MS``, each in
@@ -12,73 +13,23 @@ model instances: at 100,000 lines, building them costs more than the database do
 
 from __future__ import annotations
 
-import queue
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from djdesk_inspector.kernel import redaction
 from djdesk_inspector.presets.models import Stream, TaskRun, TaskRunLogLine
 
 TRUNCATED = "[output truncated: "
-CHUNK = 65536
 HEARTBEAT_SECONDS = 2.0
 
 _PEM_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
 _PEM_END = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----")
-
-
-# -- reading -----------------------------------------------------------------------
-
-Item = tuple[str, list[str] | None]  # (stream, lines) or (stream, None) at end of stream
-
-
-def pump(stream: IO[bytes], name: str, out: queue.Queue[Item], max_line_bytes: int) -> None:
-    """Read ``stream`` to EOF in a thread; put whole lines, a chunk at a time, on ``out``.
-
-    A line longer than ``max_line_bytes`` keeps its head and is marked; the rest is
-    dropped while it is read, so one endless line cannot exhaust memory.
-    """
-    pending = bytearray()
-    dropped = 0
-    read = getattr(stream, "read1", stream.read)
-
-    def keep(piece: bytes) -> None:
-        nonlocal dropped
-        room = max(max_line_bytes - len(pending), 0)
-        pending.extend(piece[:room])
-        dropped += max(len(piece) - room, 0)
-
-    def finish() -> str:
-        nonlocal dropped
-        text = pending.decode("utf-8", "replace").rstrip("\r")
-        if dropped:
-            text = f"{text} [line cut: {dropped} more bytes]"
-        pending.clear()
-        dropped = 0
-        return text
-
-    try:
-        while chunk := read(CHUNK):
-            *complete, rest = chunk.split(b"\n")
-            lines: list[str] = []
-            for piece in complete:
-                keep(piece)
-                lines.append(finish())
-            keep(rest)
-            if lines:
-                out.put((name, lines))
-    except (OSError, ValueError):
-        pass  # the pipe was closed under us after a kill
-    finally:
-        if pending or dropped:
-            out.put((name, [finish()]))
-        out.put((name, None))
 
 
 # -- redacting across lines --------------------------------------------------------
@@ -126,7 +77,8 @@ def _size(n: float) -> str:
 def _insert_sql(alias: str) -> str:
     quote = connections[alias].ops.quote_name
     meta = TaskRunLogLine._meta
-    columns = [meta.get_field(name).column for name in ("run", "seq", "stream", "text", "t_ms")]
+    fields = [meta.get_field(name) for name in ("run", "seq", "stream", "text", "t_ms")]
+    columns = [str(field.column) for field in fields if isinstance(field, models.Field)]
     # Identifiers come from the model and are quoted; every value is a parameter.
     return (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608

@@ -10,27 +10,23 @@ tree; output goes through :mod:`logs` (redaction, caps, batched inserts).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import queue
 import shlex
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import router, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from djdesk_inspector import conf as inspector_conf
-from djdesk_inspector.kernel import environment, processes
-from djdesk_inspector.presets import conf, validation
-from djdesk_inspector.presets.logs import Limits, LogSink, pump
+from djdesk_inspector.kernel import environment, jobs, processes
+from djdesk_inspector.presets import conf, targets, validation
+from djdesk_inspector.presets.logs import Limits, LogSink
 from djdesk_inspector.presets.models import RunStatus, Stream, TaskRun
+from djdesk_inspector.presets.tasks import RUN
 
-# After the child exits, how long its pipes may stay open (a grandchild holding them)
-# before the rest of its process group is killed.
-DRAIN_SECONDS = 1.0
+# The kernel runner's stream names, as stored on a log line.
+_STREAMS = {processes.STDOUT: Stream.STDOUT, processes.STDERR: Stream.STDERR}
 
 
 @dataclass
@@ -41,12 +37,19 @@ class Outcome:
     error: str = ""
 
 
-def child_env(settings_module: str) -> dict[str, str]:
+def child_env(
+    settings_module: str, *, host: bool = False, workspace_env: dict[str, str] | None = None
+) -> dict[str, str]:
+    """``host``: the run targets this very project, which gets this process's settings
+    module and data dir (``environment.HOST_CONTEXT``), so it opens the same database.
+    ``workspace_env``: a workspace target's own variables (``targets.run_environment``)."""
     allow = (*inspector_conf.get().ENV_ALLOWLIST, *conf.get().ENV_ALLOWLIST)
     extra = {"PYTHONUNBUFFERED": "1"}
+    if host:
+        extra.update(environment.host_context())
     if settings_module:
         extra["DJANGO_SETTINGS_MODULE"] = settings_module
-    return environment.clean_env(extra, allow=allow)
+    return environment.clean_env(extra, allow=allow, workspace_env=workspace_env)
 
 
 def command_line(run: TaskRun) -> list[str]:
@@ -54,18 +57,14 @@ def command_line(run: TaskRun) -> list[str]:
 
 
 def _claim(run_id: int) -> TaskRun | None:
-    """Move the run from requested to running, once; None if someone else got it."""
-    now = timezone.now()
-    claimed = TaskRun.objects.filter(
-        pk=run_id, status=RunStatus.REQUESTED, cancel_requested=False
-    ).update(status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, runner_pid=os.getpid())
-    if claimed:
-        return TaskRun.objects.select_related("preset").get(pk=run_id)
-    # Cancelled before it started: close it here, where nothing was spawned.
-    TaskRun.objects.filter(pk=run_id, status=RunStatus.REQUESTED, cancel_requested=True).update(
-        status=RunStatus.CANCELLED, finished_at=now, progress=None
-    )
-    return None
+    """Move the run from requested to running, once; None if it is not requested any more.
+
+    The kernel's claim records this process as the runner and closes a run cancelled
+    before it started, where nothing was spawned.
+    """
+    if not jobs.claim(RUN, run_id):
+        return None
+    return TaskRun.objects.select_related("preset").get(pk=run_id)
 
 
 def _refusal(run: TaskRun) -> str:
@@ -77,6 +76,10 @@ def _refusal(run: TaskRun) -> str:
         return f"Refused: {run.project_path} has no manage.py."
     if not Path(run.interpreter).is_file():
         return f"Refused: the interpreter {run.interpreter} does not exist."
+    try:  # untrusted (revoked since the request) or an unreadable env file
+        targets.run_environment(run.target)
+    except targets.TargetError as exc:
+        return f"Refused: {exc}"
     return ""
 
 
@@ -134,15 +137,16 @@ def execute(run_id: int) -> str:
         raise
     finally:
         _finish(run, sink, outcome, started)
-    return _status(outcome)
+    return RUN.statuses.of(_status(outcome))
 
 
-def _status(outcome: Outcome) -> str:
+def _status(outcome: Outcome) -> jobs.Ending:
+    """How the run ends, in the lifecycle's words (the kind maps them to statuses)."""
     if outcome.cancelled:
-        return RunStatus.CANCELLED
+        return "cancelled"
     if outcome.exit_code == 0 and not outcome.timed_out and not outcome.error:
-        return RunStatus.SUCCEEDED
-    return RunStatus.FAILED
+        return "succeeded"
+    return "failed"
 
 
 def _finish(run: TaskRun, sink: LogSink, outcome: Outcome, started: float) -> None:
@@ -155,18 +159,15 @@ def _finish(run: TaskRun, sink: LogSink, outcome: Outcome, started: float) -> No
         sink.system(f"[timed out after {run.timeout} s: process tree killed]")
     elif outcome.exit_code is not None:
         sink.system(f"[exit code {outcome.exit_code} after {elapsed:.1f} s]")
-    sink.flush(
-        now,
-        final={
-            "status": _status(outcome),
-            "exit_code": outcome.exit_code,
-            "timed_out": outcome.timed_out,
-            "error": outcome.error[:4000],
-            "finished_at": timezone.now(),
-            "duration_ms": int(elapsed * 1000),
-            "progress": 100,
-        },
-    )
+    outcome_fields = {
+        "exit_code": outcome.exit_code,
+        "timed_out": outcome.timed_out,
+        "duration_ms": int(elapsed * 1000),
+    }
+    # The last lines and the end state commit together: a finished run has every line.
+    with transaction.atomic(using=router.db_for_write(TaskRun)):
+        sink.flush(now, final=outcome_fields)
+        jobs.end(RUN, run.pk, _status(outcome), error=outcome.error[:4000], progress=100)
 
 
 def _cancel_requested(run_id: int) -> bool:
@@ -176,88 +177,51 @@ def _cancel_requested(run_id: int) -> bool:
 
 
 def _stream(run: TaskRun, sink: LogSink, outcome: Outcome, started: float) -> None:
+    """Run the child through the kernel runner; lines go to ``sink`` in this thread.
+
+    The runner enforces the deadline and the cancel from this thread whatever the
+    child's descendants do with the pipes, and kills the whole tree at the end.
+    """
     settings = conf.get()
     argv = command_line(run)
+
+    def on_start(pid: int) -> None:
+        TaskRun.objects.filter(pk=run.pk).update(child_pid=pid)
+        sink.system(f"[started: {shlex.join(['manage.py', *run.argv])}]")
+        sink.flush(time.monotonic())
+
+    def on_line(stream: str, line: str) -> None:
+        sink.add(_STREAMS[stream], [line])
+        now = time.monotonic()
+        if sink.due(now):
+            sink.flush(now)
+
+    def on_poll() -> None:
+        sink.flush(time.monotonic())  # heartbeat when quiet
+
     try:
-        proc = processes.start(argv, cwd=run.project_path, env=child_env(run.settings_module))
+        done = processes.run(
+            argv,
+            cwd=run.project_path,
+            env=child_env(
+                run.settings_module,
+                host=run.target == targets.HOST,
+                workspace_env=targets.run_environment(run.target),
+            ),
+            timeout=max(0.0, started + run.timeout - time.monotonic()),
+            collect=False,
+            on_line=on_line,
+            max_line_bytes=settings.MAX_LINE_CHARS * 4 + 4,
+            cancel=lambda: _cancel_requested(run.pk),
+            on_poll=on_poll,
+            on_start=on_start,
+            poll_every=settings.BATCH_MS / 1000,
+        )
     except OSError as exc:
         outcome.error = f"Could not start {argv[0]}: {exc}"
         sink.system(f"[{outcome.error}]")
         return
-    TaskRun.objects.filter(pk=run.pk).update(child_pid=proc.pid)
-    sink.system(f"[started: {shlex.join(['manage.py', *run.argv])}]")
-    sink.flush(time.monotonic())
-    assert proc.stdout is not None
-    assert proc.stderr is not None
-    lines: queue.Queue[tuple[str, list[str] | None]] = queue.Queue()
-    max_line_bytes = settings.MAX_LINE_CHARS * 4 + 4
-    readers = [
-        threading.Thread(target=pump, args=(pipe, name, lines, max_line_bytes), daemon=True)
-        for pipe, name in ((proc.stdout, Stream.STDOUT), (proc.stderr, Stream.STDERR))
-    ]
-    for reader in readers:
-        reader.start()
-    deadline = started + run.timeout
-    poll_every = settings.BATCH_MS / 1000
-    next_poll = time.monotonic() + poll_every
-    open_streams = len(readers)
-    exited_at: float | None = None
-    try:
-        while open_streams:
-            now = time.monotonic()
-            wait = max(0.0, min(next_poll, deadline) - now)
-            try:
-                name, batch = lines.get(timeout=wait)
-            except queue.Empty:
-                pass
-            else:
-                if batch is None:
-                    open_streams -= 1
-                else:
-                    sink.add(name, batch)
-            now = time.monotonic()
-            if sink.due(now):
-                sink.flush(now)
-            if now >= next_poll:
-                next_poll = now + poll_every
-                sink.flush(now)  # heartbeat when quiet
-                if _cancel_requested(run.pk):
-                    outcome.cancelled = True
-                    processes.kill_tree(proc)
-                    break
-            if now >= deadline:
-                outcome.timed_out = True
-                processes.kill_tree(proc)
-                break
-            if proc.poll() is not None and any(reader.is_alive() for reader in readers):
-                exited_at = exited_at or now
-                if now - exited_at >= DRAIN_SECONDS:
-                    processes.kill_tree(proc)  # a grandchild still holds the pipes
-                    break
-        _drain(lines, sink, readers)
-    finally:
-        if proc.poll() is None:
-            processes.kill_tree(proc)
-        for pipe in (proc.stdout, proc.stderr):
-            with contextlib.suppress(OSError):
-                pipe.close()
-        proc.wait()
-    if not outcome.timed_out and not outcome.cancelled:
-        outcome.exit_code = proc.returncode
-
-
-def _drain(
-    lines: queue.Queue[tuple[str, list[str] | None]],
-    sink: LogSink,
-    readers: list[threading.Thread],
-) -> None:
-    """Store what the readers still had once the tree is gone (bounded wait)."""
-    for reader in readers:
-        reader.join(processes.GRACE_SECONDS)
-    while True:
-        try:
-            name, batch = lines.get_nowait()
-        except queue.Empty:
-            return
-        if batch is not None:
-            sink.add(name, batch)
+    outcome.timed_out = done.timed_out
+    outcome.cancelled = done.cancelled
+    if not done.timed_out and not done.cancelled:
+        outcome.exit_code = done.returncode

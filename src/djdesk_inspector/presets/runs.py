@@ -1,4 +1,7 @@
-"""Services behind the API: list presets for a target, request, cancel, read logs, reap.
+"""Services behind the API: list presets for a target, request, cancel, read logs.
+
+A run is a job of the kind :data:`~djdesk_inspector.presets.tasks.RUN`; requesting,
+cancelling and reaping go through :mod:`djdesk_inspector.kernel.jobs`.
 
 Views only parse and serialise; every rule lives here so tests can call it directly.
 Errors are :class:`~djdesk_inspector.kernel.jsonapi.ApiError` (``{"errors": {...}}``).
@@ -6,23 +9,16 @@ Errors are :class:`~djdesk_inspector.kernel.jsonapi.ApiError` (``{"errors": {...
 
 from __future__ import annotations
 
-import logging
 import time
-from datetime import timedelta
-from functools import partial
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
-from djdesk_inspector.kernel import compat
+from djdesk_inspector.kernel import jobs
 from djdesk_inspector.kernel.jsonapi import ApiError, not_found
 from djdesk_inspector.presets import arguments, conf, targets, validation
 from djdesk_inspector.presets.models import Preset, RunStatus, TaskRun, TaskRunLogLine
-
-logger = logging.getLogger(__name__)
+from djdesk_inspector.presets.tasks import RUN
 
 CANCEL_WAIT_SECONDS = 3.0
 CANCEL_POLL_SECONDS = 0.05
@@ -196,9 +192,11 @@ def _preset(key: Any) -> Preset:
 
 
 def request_run(*, target: Any, preset: Any, args: Any = None, confirm: Any = False) -> TaskRun:
-    """Validate everything, store the run as requested, enqueue it after commit."""
+    """Validate everything, store the run as requested; the kernel enqueues it after commit."""
     chosen = _preset(preset)
     where = _target(target)
+    if where.disabled:  # an untrusted workspace: its code may not run
+        raise ApiError(409, {"target": [where.disabled]})
     specs, _problems = arguments.parse_specs(chosen.arguments)
     try:
         tokens, cleaned = arguments.bind(specs, args, targets.choices(where))
@@ -213,7 +211,8 @@ def request_run(*, target: Any, preset: Any, args: Any = None, confirm: Any = Fa
     if problems:  # defence in depth: bind() cannot produce these
         raise ApiError(400, {"args": problems})
     settings = conf.get()
-    run = TaskRun.objects.create(
+    run: TaskRun = jobs.request(
+        RUN,
         preset=chosen,
         preset_key=chosen.key,
         preset_label=chosen.label,
@@ -225,26 +224,7 @@ def request_run(*, target: Any, preset: Any, args: Any = None, confirm: Any = Fa
         arguments=cleaned,
         timeout=min(chosen.timeout or settings.DEFAULT_TIMEOUT, settings.MAX_TIMEOUT),
     )
-    transaction.on_commit(partial(enqueue, run.pk))
-    run.refresh_from_db()
     return run
-
-
-def enqueue(run_id: int) -> None:
-    """Hand the run to the task backend; a backend failure fails the run, visibly."""
-    from djdesk_inspector.presets import tasks
-
-    try:
-        result = tasks.configured().enqueue(run_id)
-    except Exception as exc:
-        logger.exception("Could not enqueue task run %s", run_id)
-        TaskRun.objects.filter(pk=run_id, status=RunStatus.REQUESTED).update(
-            status=RunStatus.FAILED,
-            error=f"Could not enqueue: {type(exc).__name__}: {exc}",
-            finished_at=timezone.now(),
-        )
-        return
-    TaskRun.objects.filter(pk=run_id).update(task_id=str(result.id)[:64])
 
 
 def cancel_run(run_id: int) -> TaskRun:
@@ -258,11 +238,8 @@ def cancel_run(run_id: int) -> TaskRun:
         if run.status == RunStatus.CANCELLED:
             return run
         raise ApiError(409, {"__all__": [f"The run already {run.status}."]})
+    jobs.cancel(RUN, run_id)
     active = TaskRun.objects.filter(pk=run_id, status__in=RunStatus.active())
-    active.update(cancel_requested=True)
-    TaskRun.objects.filter(pk=run_id, status=RunStatus.REQUESTED).update(
-        status=RunStatus.CANCELLED, finished_at=timezone.now()
-    )
     deadline = time.monotonic() + CANCEL_WAIT_SECONDS
     while active.exists() and time.monotonic() < deadline:
         time.sleep(CANCEL_POLL_SECONDS)
@@ -310,67 +287,3 @@ def log_delta(run_id: int, after: Any = None, limit: Any = None) -> dict[str, An
         "next_after": lines[-1].seq if lines else after_seq,
         "done": state["status"] not in RunStatus.active() and not more,
     }
-
-
-# -- crash recovery ----------------------------------------------------------------
-
-
-def _task_state(run: TaskRun) -> str:
-    """Where a requested run's task is: ``ready``, ``gone`` or ``unknown``.
-
-    ``ready`` while the backend still queues it, ``gone`` when nothing will run it,
-    ``unknown`` when the backend cannot tell (no task id, no result store).
-    """
-    from djdesk_inspector.presets import tasks
-
-    if not run.task_id:
-        return "unknown"
-    task = tasks.configured()
-    if not task.get_backend().supports_get_result:
-        return "unknown"
-    try:
-        result = task.get_result(run.task_id)
-    except Exception:
-        return "gone"
-    # RUNNING while the run is still requested: a worker took the task and died before
-    # its runner claimed the run (that takes milliseconds), so nothing will run it.
-    return "ready" if result.status == compat.TaskResultStatus.READY else "gone"
-
-
-def reap_stale_runs(*, stale_after: float | None = None) -> int:
-    """Fail runs whose runner died (a crash, a killed worker); returns how many.
-
-    Running runs count as dead when their runner process is gone or their heartbeat is
-    older than ``stale_after`` seconds (``STALE_AFTER``). Requested runs are kept while
-    the task backend still has their task queued; otherwise they fail once older than
-    ``stale_after``. The desktop launcher calls this at start, before the worker runs.
-    """
-    from djdesk_inspector.kernel import processes
-
-    seconds = conf.get().STALE_AFTER if stale_after is None else stale_after
-    cutoff = timezone.now() - timedelta(seconds=seconds)
-    dead: list[int] = []
-    for run in TaskRun.objects.filter(status=RunStatus.RUNNING).only(
-        "id", "runner_pid", "heartbeat_at"
-    ):
-        beat_old = run.heartbeat_at is None or run.heartbeat_at < cutoff
-        if beat_old or not processes.pid_alive(run.runner_pid):
-            dead.append(run.pk)
-    running = TaskRun.objects.filter(pk__in=dead, status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED,
-        error="The worker running this task stopped before it finished.",
-        finished_at=timezone.now(),
-    )
-    stale: list[int] = []
-    for run in TaskRun.objects.filter(status=RunStatus.REQUESTED).only(
-        "id", "task_id", "created_at"
-    ):
-        state = _task_state(run)
-        if state == "gone" or (state == "unknown" and run.created_at < cutoff):
-            stale.append(run.pk)
-    requested = TaskRun.objects.filter(Q(pk__in=stale), status=RunStatus.REQUESTED).update(
-        status=RunStatus.FAILED,
-        error="The task was lost before a worker started it.",
-        finished_at=timezone.now(),
-    )
-    return running + requested

@@ -36,6 +36,8 @@ class Target:
     project_path: Path
     interpreter: str
     settings_module: str
+    # Why presets cannot run here (an untrusted workspace), shown in the listing.
+    disabled: str = ""
 
     @property
     def manage_py(self) -> Path:
@@ -48,6 +50,7 @@ class Target:
             "project_path": str(self.project_path),
             "interpreter": self.interpreter,
             "settings_module": self.settings_module,
+            "disabled": self.disabled,
         }
 
 
@@ -78,6 +81,7 @@ def _resolve_host(key: str) -> Target:
     problem = _host_problem()
     if problem:
         raise TargetError(problem)
+    # The host project is trusted by definition: it is the code already running here.
     return Target(
         key=HOST,
         label="This project",
@@ -112,7 +116,7 @@ def _inspector() -> bool:
 
 
 def _workspace_target(workspace: Any) -> Target:
-    from djdesk_inspector import detection
+    from djdesk_inspector import detection, trust
 
     project = Path(workspace.project_path)
     interpreter = workspace.interpreter_path or str(
@@ -127,6 +131,7 @@ def _workspace_target(workspace: Any) -> Target:
         project_path=project,
         interpreter=interpreter,
         settings_module=settings_module,
+        disabled=trust.refusal(workspace, "Presets"),
     )
 
 
@@ -148,6 +153,8 @@ def _resolve_workspace(key: str) -> Target:
         workspace = Workspace.objects.get(slug=slug)
     except Workspace.DoesNotExist as exc:
         raise TargetError(f"No workspace {slug[:80]!r}.") from exc
+    # An untrusted workspace still resolves (its presets are listed with the reason
+    # in ``disabled``); requesting or starting a run refuses it (see run_refusal).
     return _workspace_target(workspace)
 
 
@@ -162,10 +169,10 @@ def _workspace_choices(target: Target) -> TargetChoices:
     if snapshot is None or not isinstance(snapshot.data, dict):
         return TargetChoices(source="no snapshot yet: scan the workspace first")
     data = snapshot.data
-    labels = [a.get("label") for a in data.get("apps") or () if isinstance(a, dict)]
+    labels = [str(a.get("label")) for a in data.get("apps") or () if isinstance(a, dict)]
     graph = (data.get("migrations") or {}).get("apps") or {}
     migrations = {
-        label: [n.get("name") for n in info.get("nodes") or () if isinstance(n, dict)]
+        str(label): [str(n.get("name")) for n in info.get("nodes") or () if isinstance(n, dict)]
         for label, info in graph.items()
         if isinstance(info, dict)
     }
@@ -215,6 +222,28 @@ def choices(target: Target) -> TargetChoices:
 
 def available() -> list[Target]:
     return [target for resolver in RESOLVERS for target in resolver.listing()]
+
+
+def run_environment(key: str) -> dict[str, str]:
+    """The variables the target's own project supplies (its env file, pass-through
+    names), resolved when the run starts and never stored; ``{}`` for the host.
+
+    Raises :class:`TargetError` when the workspace is gone, no longer trusted, or its
+    env file cannot be read: the run is then refused.
+    """
+    if not key.startswith(WORKSPACE_PREFIX):
+        return {}
+    from djdesk_inspector.kernel import environment
+    from djdesk_inspector.models import Workspace
+
+    target = _resolve_workspace(key)  # gone since the request: TargetError
+    if target.disabled:  # untrusted (revoked since the request): refuse
+        raise TargetError(target.disabled)
+    workspace = Workspace.objects.get(slug=key.removeprefix(WORKSPACE_PREFIX))
+    try:
+        return environment.workspace_values(workspace.env_file or None, workspace.pass_env or ())
+    except environment.EnvFileError as exc:
+        raise TargetError(str(exc)) from exc
 
 
 def workspace_key(slug: str) -> str:

@@ -1,11 +1,10 @@
-"""The django-tasks task that executes a run, on the backend named in the settings."""
+"""The task that executes a run, and the run job kind, on the backend the settings name."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from djdesk_inspector.kernel import compat
+from djdesk_inspector.kernel import compat, jobs
 from djdesk_inspector.presets import conf
+from djdesk_inspector.presets.models import RunStatus
 
 
 @compat.task()
@@ -16,6 +15,30 @@ def run_preset(run_id: int) -> str:
     return runner.execute(run_id)
 
 
-def configured() -> Any:
-    """The task bound to ``DJDESK_PRESETS['TASK_BACKEND']``."""
-    return run_preset.using(backend=conf.get().TASK_BACKEND)
+def backend_alias() -> str:
+    return conf.get().TASK_BACKEND
+
+
+def stale_after() -> float:
+    return float(conf.get().STALE_AFTER)
+
+
+RUN = jobs.JobKind(
+    name="preset_run",
+    noun="task",
+    model="djdesk_presets.TaskRun",
+    task="djdesk_inspector.presets.tasks.run_preset",
+    backend=backend_alias,
+    statuses=jobs.Statuses(
+        queued=RunStatus.REQUESTED,
+        running=RunStatus.RUNNING,
+        succeeded=RunStatus.SUCCEEDED,
+        failed=RunStatus.FAILED,
+        cancelled=RunStatus.CANCELLED,
+    ),
+    worker_pid_field="runner_pid",
+    beats=True,
+    stale_after=stale_after,
+)
+
+reap_runs = jobs.reaper(RUN)

@@ -7,9 +7,11 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
 
+from djdesk_inspector.kernel import chrome, permissions
 from djdesk_inspector.presets import targets
 
 
+@permissions.page("run_preset")
 @require_safe
 @ensure_csrf_cookie
 def runs_page(request: HttpRequest) -> HttpResponse:
@@ -20,5 +22,10 @@ def runs_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "djdesk_presets/runs.html",
-        {"targets": available, "current_target": current},
+        {
+            "targets": available,
+            "current_target": current,
+            "chrome": chrome.header(request),
+            "chrome_icon": chrome.ICON,
+        },
     )

@@ -22,6 +22,7 @@ from djdesk_electron_kit.bundle.errors import BuildInterrupted, BundleError
 from djdesk_electron_kit.bundle.options import DEFAULT_OUTPUT, BundleOptions, host_minor
 from djdesk_electron_kit.bundle.progress import Progress, human_size
 from djdesk_electron_kit.bundle.runtime import RuntimeSpec
+from djdesk_inspector.kernel import registry
 
 CACHE_APP = "djdesk"
 INTERRUPTED_EXIT = 130
@@ -133,6 +134,16 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"{root}: {count} files match {layout.MANIFEST}."))
 
+    @staticmethod
+    def _offline_docs() -> tuple[Path, str]:
+        """The docs bundle an installed app declares (``djdesk_docs``); the kit imports
+        no app, it asks the registry."""
+        declared = registry.extras("offline_docs")
+        if not declared:
+            raise BundleError("--include-docs needs the djdesk_docs app in INSTALLED_APPS")
+        folder, marker = registry.resolve_callable(declared[0])()
+        return Path(folder), str(marker)
+
     def _base_dir(self) -> Path:
         base_dir = getattr(settings, "BASE_DIR", None)
         return (Path(base_dir) if base_dir else Path.cwd()).resolve()
@@ -143,8 +154,8 @@ class Command(BaseCommand):
                 return scaffold.validate_settings_module(given)
             except scaffold.ScaffoldError as exc:
                 raise BundleError(f"--desktop-settings: {exc}") from exc
-        current = os.environ.get("DJANGO_SETTINGS_MODULE") or getattr(
-            settings, "SETTINGS_MODULE", ""
+        current = str(
+            os.environ.get("DJANGO_SETTINGS_MODULE") or getattr(settings, "SETTINGS_MODULE", "")
         )
         sibling = current and scaffold.desktop_sibling(current)
         if sibling:
@@ -170,11 +181,9 @@ class Command(BaseCommand):
         )
         if not output.is_absolute():
             output = Path.cwd() / output
-        docs_dir = None
+        docs_dir, docs_manifest = None, ""
         if options["include_docs"]:
-            from djdesk_inspector.docs import conf as docs_conf
-
-            docs_dir = docs_conf.bundle_dir()
+            docs_dir, docs_manifest = self._offline_docs()
         excluded = tuple(
             p
             for p in (
@@ -200,6 +209,7 @@ class Command(BaseCommand):
             requirements=Path(options["requirements"]) if options["requirements"] else None,
             include_docs=options["include_docs"],
             docs_dir=docs_dir,
+            docs_manifest=docs_manifest,
             excludes=tuple(options["exclude"]),
             excluded_roots=excluded,
             compile=not options["no_compile"],

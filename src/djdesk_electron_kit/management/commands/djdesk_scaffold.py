@@ -24,7 +24,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", nargs="?", help="target directory (default: ./electron)")
-        parser.add_argument("--name", help="product name (default: from the settings package)")
+        parser.add_argument(
+            "--name",
+            help='product name (default: DJDESK_DESKTOP["APP_NAME"] of the desktop '
+            "settings, else from the settings package)",
+        )
         parser.add_argument(
             "--app-id", dest="app_id", help="reverse-DNS application id, e.g. com.acme.atlas"
         )
@@ -44,7 +48,9 @@ class Command(BaseCommand):
             settings_module = current and (scaffold.desktop_sibling(current) or current)
         try:
             opts = scaffold.build_options(
-                name=options.get("name"),
+                name=options["name"]
+                if options.get("name") is not None
+                else self._app_name(settings_module),
                 app_id=options.get("app_id"),
                 settings_module=settings_module,
             )
@@ -68,6 +74,17 @@ class Command(BaseCommand):
             )
         self.stdout.write(self._next_steps(target))
 
+    def _app_name(self, settings_module: str | None) -> str | None:
+        """The desktop settings' ``DJDESK_DESKTOP["APP_NAME"]``: the same name the
+        launcher's data dirs use. From the running settings when they are that module."""
+        if not settings_module:
+            return None
+        if settings_module == getattr(settings, "SETTINGS_MODULE", None):
+            configured = (getattr(settings, "DJDESK_DESKTOP", None) or {}).get("APP_NAME")
+            if isinstance(configured, str) and configured.strip():
+                return configured
+        return scaffold.declared_app_name(settings_module)
+
     def _target(self, directory: str | None) -> Path:
         if directory:
             return Path(directory).expanduser().absolute()
@@ -78,15 +95,18 @@ class Command(BaseCommand):
         return (Path(base_dir) if base_dir else Path.cwd()).absolute()
 
     def _next_steps(self, target: Path) -> str:
+        # The bundle first, from the project folder (manage.py is there, not in the
+        # shell directory); then the shell's own npm steps, from the shell directory.
         shown = _display_path(target)
+        project = _display_path(self._base_dir())
         bundle = "python manage.py djdesk_bundle"
         if target != self._base_dir() / "electron":
-            bundle += f"   (the bundle must end up in {_display_path(target / 'django-bundle')})"
+            bundle += f" --output {_display_path(target / 'django-bundle')}"
         return "\n".join(
             [
                 "Next steps:",
-                f"  1. cd {shown} && npm install",
-                f"  2. {bundle}",
+                f"  1. {bundle}   (in the project folder, {project})",
+                f"  2. cd {shown} && npm install",
                 "  3. npm start      (in the shell directory: run it in development)",
                 "  4. npm run dist   (in the shell directory: build the installers)",
             ]

@@ -4,13 +4,13 @@ Same steps and exit codes as ``python -m djdesk_electron_kit.launch`` (migrate w
 backup, reap, waitress on 127.0.0.1, supervised worker, READY line on stdout), but
 the settings are the ones ``manage.py`` loaded, and when ``DJDESK_TOKEN`` is not set a
 token is generated and a bootstrap URL that logs a browser in is printed to stderr.
+``--token-stdin`` reads the token from stdin's first line instead, as the launcher does.
 The data dir comes from the settings (``DJDESK_DATA_DIR`` in the environment, or
 ``DJDESK_DESKTOP['DATA_DIR']``, or the per-user default).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 import sys
 from pathlib import Path
@@ -21,13 +21,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import NoReverseMatch, reverse
 
-from djdesk_electron_kit import launcher, runtime
+from djdesk_electron_kit import launcher, runtime, token_source
 from djdesk_electron_kit.desktop_settings import MIDDLEWARE
 
 
 class Command(BaseCommand):
     help = "Serve the project like the desktop launcher does (token, waitress, worker)."
-    # Checks run in handle(), once the token is known (else W002 would always fire).
+    # Checks run in handle(), once the token is known (else W010 would always fire).
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,6 +37,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Stop when stdin closes, as the launcher does under the shell.",
         )
+        parser.add_argument(
+            token_source.STDIN_FLAG,
+            dest="token_stdin",
+            action="store_true",
+            help="Read the token from the first line of stdin (not the environment).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if MIDDLEWARE not in settings.MIDDLEWARE:
@@ -44,8 +50,11 @@ class Command(BaseCommand):
                 "These are not desktop settings (the token middleware is missing). "
                 "Use --settings <your settings_desktop module>."
             )
-        token = os.environ.get(runtime.TOKEN_ENV) or secrets.token_urlsafe(32)
-        problem = runtime.token_problem(token)
+        from_stdin = options["token_stdin"]
+        token = token_source.read_token(from_stdin) or (
+            "" if from_stdin else secrets.token_urlsafe(32)
+        )
+        problem = token_source.token_problem(token, from_stdin)
         if problem:
             raise CommandError(problem)
         runtime.STATE.token = token

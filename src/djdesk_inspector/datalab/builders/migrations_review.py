@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from djdesk_inspector.datalab.authoring import Notebook
 from djdesk_inspector.datalab.registry import Built, Source
 
 SLUG = "migrations-review"
 DATA = "migrations.json"
-EMPTY = {
+EMPTY: dict[str, Any] = {
     "db_reachable": False,
     "db_error": None,
     "apps": {},

@@ -34,3 +34,51 @@ if (zone && input) {
     input.focus();
   });
 }
+
+// Required fields and the path's shape are checked here, before a round trip: the
+// server still validates everything (the folder, manage.py, duplicates).
+const form = document.querySelector("[data-testid=wizard-form]");
+const ABSOLUTE = /^(\/|~|[A-Za-z]:[\\/]|\\\\)/;
+
+function problemWith(field) {
+  const value = field.value.trim();
+  if (field.required && !value) return "This field is required.";
+  if (field.id === "id_project_path" && value && !ABSOLUTE.test(value)) return "Enter an absolute path.";
+  return "";
+}
+
+function showProblem(field, message) {
+  const box = field.closest(".field");
+  let note = box.querySelector("[data-client-error]");
+  if (!message) {
+    note?.remove();
+    box.classList.toggle("has-error", Boolean(box.querySelector(".error")));
+    field.removeAttribute("aria-invalid");
+    return;
+  }
+  box.querySelectorAll(".error").forEach((old) => old.remove());
+  note = document.createElement("p");
+  note.className = "error";
+  note.setAttribute("role", "alert");
+  note.dataset.clientError = "";
+  note.dataset.testid = `error-${field.name}`;
+  note.textContent = message;
+  box.append(note);
+  box.classList.add("has-error");
+  field.setAttribute("aria-invalid", "true");
+}
+
+if (form) {
+  form.addEventListener("submit", (event) => {
+    let first = null;
+    for (const field of form.querySelectorAll("input[type=text], input:not([type])")) {
+      const message = problemWith(field);
+      showProblem(field, message);
+      if (message && !first) first = field;
+    }
+    if (first) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+}

@@ -62,9 +62,17 @@ class Panel {
   async joinDashboard() {
     // Loaded on demand: the standalone page never pulls in the dashboard's modules.
     const { SECTIONS } = await import("../../djdesk_inspector/js/sections.js");
-    SECTIONS.exports ??= renderExports;
+    SECTIONS.exports ??= (section, ...rest) => {
+      this.settle(section?.exports || []);
+      this.executable(section?.execution);
+      return renderExports(section, ...rest);
+    };
     const initial = document.getElementById("djdesk-initial-status");
-    if (initial) this.list.replaceChildren(renderExports(JSON.parse(initial.textContent).exports));
+    if (initial) {
+      const section = JSON.parse(initial.textContent).exports;
+      this.executable(section?.execution);
+      this.list.replaceChildren(renderExports(section));
+    }
   }
 
   async loadTemplates() {
@@ -100,12 +108,45 @@ class Panel {
     if (!template) return;
     this.say("Exporting…");
     try {
-      const created = await this.request(this.root.dataset.exportsUrl, { method: "POST", body: { template, execute: this.execute.checked } });
+      const created = await this.request(this.root.dataset.exportsUrl, { method: "POST", body: { template, execute: this.execute.checked && !this.execute.disabled } });
       this.say(`${created.template_title} v${created.version}: ${created.status}.`, created.status === "failed" ? "error" : "info");
+      this.pending = ACTIVE.has(created.status) ? created.id : null;
     } catch (error) {
       this.say(error.message, "error");
     }
     this.update();
+  }
+
+  // "run the notebook" is offered only when it can run; otherwise disabled, with why.
+  executable(execution) {
+    if (!execution) return;
+    const box = this.execute;
+    const label = box.closest("label");
+    if (execution.available) {
+      if (box.disabled) box.checked = true;
+      box.disabled = false;
+      label.removeAttribute("title");
+      this.root.querySelector("[data-role=execute-reason]")?.remove();
+      return;
+    }
+    box.checked = false;
+    box.disabled = true;
+    label.title = execution.reason || "";
+    let note = this.root.querySelector("[data-role=execute-reason]");
+    if (!note) {
+      note = h("small", { class: "djl-execution", dataset: { role: "execute-reason", testid: "execute-reason" } });
+      label.after(note);
+    }
+    note.textContent = `Notebook not run: ${execution.reason}`;
+  }
+
+  // The message about the export just requested follows that export to its end.
+  settle(exports) {
+    if (this.pending === null || this.pending === undefined) return;
+    const item = exports.find((e) => e.id === this.pending);
+    if (!item || ACTIVE.has(item.status)) return;
+    this.pending = null;
+    this.say(`${item.template_title || item.template} v${item.version}: ${item.status}.`, item.status === "failed" ? "error" : "info");
   }
 
   update() {
@@ -118,7 +159,9 @@ class Panel {
     let active = false;
     if (!document.hidden) {
       try {
-        const { exports } = await this.request(`${this.root.dataset.exportsUrl}?limit=20`);
+        const { exports, execution } = await this.request(`${this.root.dataset.exportsUrl}?limit=20`);
+        this.executable(execution);
+        this.settle(exports);
         this.list.replaceChildren(renderExports({ exports }));
         this.list.dataset.rendered = String(Date.now());
         active = exports.some((item) => ACTIVE.has(item.status));

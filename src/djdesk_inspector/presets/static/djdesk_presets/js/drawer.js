@@ -129,6 +129,10 @@ class Drawer {
       this.closeForm();
       this.load();
     });
+    // On the dashboard: a new snapshot changes the choices (app labels) presets offer.
+    document.addEventListener("djdesk:snapshot", () => {
+      if (this.parts.form?.hidden !== false) this.loadPresets();
+    });
     await this.load();
   }
 
