@@ -1284,21 +1284,39 @@ class Entry(models.Model):
 def write_mptt_project(root: Path) -> Path:
     """Tree models of django-mptt (installed in the target's venv): default field
     names, ``MPTTMeta.left_attr = "lo"``, an abstract base whose ``MPTTMeta`` a child
-    inherits, a model declaring ``level`` itself, a proxy and a multi-table child."""
+    inherits, a model declaring ``level`` itself, a proxy and a multi-table child; a
+    GenericRelation in a body and one from an abstract base (Django orders the body's
+    private fields first)."""
     apps = ["django.contrib.contenttypes", "django.contrib.auth", "mptt", "forest"]
     _shape_project(root, "forestproj", apps)
     _write_files(root, {
         "forest/__init__.py": "",
         "forest/models.py": '''
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from mptt.fields import TreeForeignKey
 from mptt.models import MPTTModel
 
 
-class Genre(MPTTModel):
+class Note(models.Model):
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+
+
+class Noted(models.Model):
+    notes = GenericRelation(Note)
+
+    class Meta:
+        abstract = True
+
+
+class Genre(Noted, MPTTModel):
     name = models.CharField(max_length=50, unique=True)
     parent = TreeForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
                             related_name="children")
+    links = GenericRelation(Note, related_query_name="genre")
 
 
 class Shelf(MPTTModel):

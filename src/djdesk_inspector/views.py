@@ -84,13 +84,14 @@ def wizard(request: HttpRequest) -> HttpResponse:
             pass
         else:
             return redirect("djdesk_inspector:workspace", slug=workspace.slug)
-    code = 400 if request.method == "POST" else 200
+    # An invalid form is shown again with its errors, as a page (200, Django's way): a
+    # 400 document would be logged by the browser as a failed load.
     context = {
         "form": form,
         "env_offered": request.POST.get("env_offered", ""),
         "chrome": chrome.header(request),
     }
-    return render(request, "djdesk_inspector/wizard.html", context, status=code)
+    return render(request, "djdesk_inspector/wizard.html", context)
 
 
 @permissions.page("trust")

@@ -59,9 +59,7 @@ def test_plan_rehearsal_and_schema_history(live_server, page, tmp_path: Path) ->
     assert "1 migration pending" in panel.get_by_test_id("plan-state").inner_text()
     step.locator("summary").click()
     sql = panel.get_by_test_id("plan-sql-shop.0002_label")
-    page.wait_for_function(
-        "el => !el.textContent.startsWith('Loading')", arg=sql.element_handle()
-    )
+    page.wait_for_function("el => !el.textContent.startsWith('Loading')", arg=sql.element_handle())
     assert '"shop_item"' in sql.inner_text()
     assert sql.evaluate("el => getComputedStyle(el).overflowX") == "auto"
 
@@ -95,15 +93,18 @@ def test_plan_rehearsal_and_schema_history(live_server, page, tmp_path: Path) ->
     )
     done = Rehearsal.objects.exclude(pk=queued.pk).get()
     assert done.status == RehearsalStatus.SUCCEEDED, done.error
-    assert "real database untouched yes" in panel.get_by_test_id(
-        f"rehearsal-status-{done.pk}"
-    ).inner_text()
+    assert (
+        "real database untouched yes"
+        in panel.get_by_test_id(f"rehearsal-status-{done.pk}").inner_text()
+    )
     forward = panel.get_by_test_id("rehearsal-step-forward-shop.0002_label")
     cells = forward.locator("td").all_inner_texts()
     assert cells[2] == "ok"
     assert cells[3] == f"{done.report['forward'][0]['ms']} ms"
-    assert panel.get_by_test_id("rehearsal-step-backward-shop.0001_initial").is_visible()
+    assert panel.get_by_test_id("rehearsal-step-backward-shop.0002_label").is_visible()
     assert page.url.endswith(f"/djdesk/w/{workspace.slug}/")  # no reload, no navigation
+    message = panel.get_by_test_id("rehearsal-message").inner_text()
+    assert message == f"Rehearsal #{done.pk} succeeded."
 
     # Schema history: one snapshot cannot be compared; a second scan of changed models can.
     assert panel.get_by_test_id("compare").is_disabled()
@@ -124,14 +125,40 @@ def test_plan_rehearsal_and_schema_history(live_server, page, tmp_path: Path) ->
     assert page.js_errors == []
 
 
+def test_a_failing_step_shows_its_traceback(live_server, page, tmp_path: Path) -> None:
+    workspace = scanned(write_rehearsal_project(tmp_path / "shop", third="failing"))
+    panel = open_dashboard(page, live_server, workspace)
+    panel.get_by_test_id("plan-step-shop.0003_explode").wait_for()
+    panel.get_by_test_id("rehearse").click()
+    page.wait_for_function(
+        "() => /Rehearsal #\\d+ failed/.test("
+        "document.querySelector('[data-section=rehearsals] .body').textContent)"
+    )
+    row = Rehearsal.objects.get()
+    assert row.status == RehearsalStatus.FAILED
+    assert row.report["forward_ok"] is False
+    step = panel.get_by_test_id("rehearsal-step-forward-shop.0003_explode")
+    assert "failed" in step.locator("td").nth(2).inner_text()
+    traceback = step.locator("details pre")
+    assert traceback.is_hidden()  # folded until asked for
+    step.locator("details summary").click()
+    assert "deliberate failure halfway through 0003_explode" in traceback.inner_text()
+    assert traceback.evaluate("el => getComputedStyle(el).overflowX") == "auto"
+    assert panel.get_by_test_id("rehearsal-message").inner_text() == f"Rehearsal #{row.pk} failed."
+    # The steps before the failure were applied and timed.
+    assert panel.get_by_test_id("rehearsal-step-forward-shop.0002_label").is_visible()
+    assert page.js_errors == []
+
+
 def test_lint_findings_and_an_unknown_plan(live_server, page, tmp_path: Path) -> None:
     # No database: the plan cannot be read, so it is unknown with the reason, not empty.
     workspace = scanned(write_lint_project(tmp_path / "shop"))
     panel = open_dashboard(page, live_server, workspace)
     row = panel.get_by_test_id("lint-DJM001-0003_risky-0")
     row.wait_for()
-    assert "error" in row.inner_text()
-    assert "0003_risky.py" in row.inner_text()
+    text = row.text_content()
+    assert "error" in text and "NOT NULL" in text
+    assert "shop/migrations/0003_risky.py:" in text
     link = row.get_by_role("link", name="DJM001")
     assert link.get_attribute("href").endswith("migrations.html#add-not-null-column")
     for rule, migration, operation in [("DJM012", "0004_data", 0), ("DJM005", "0005_cleanup", 0)]:

@@ -63,8 +63,13 @@ def make_bundle(base: Path) -> Path:
 
 
 SPHINX_CONF = 'project = "Zoo"\nversion = release = "1.2"\nhtml_theme = "furo"\n'
-SPHINX_INDEX = "Zoo\n===\n\n.. toctree::\n\n   animals\n\nWelcome to the zoo.\n"
-SPHINX_ANIMALS = "Animals\n=======\n\nThe quokka smiles at visitors.\n"
+# A captioned toctree and a code block wider than the page, as real docs have: the
+# shapes whose theme markup the docs view repairs for accessibility.
+SPHINX_INDEX = "Zoo\n===\n\n.. toctree::\n   :caption: Guide\n\n   animals\n\nWelcome to the zoo.\n"
+SPHINX_ANIMALS = (
+    "Animals\n=======\n\nThe quokka smiles at visitors.\n\n.. code-block:: python\n\n"
+    "   feeding = {" + ", ".join(f"'animal_{i}': 'food_{i}'" for i in range(30)) + "}\n"
+)
 
 
 def write_sphinx_project(folder: Path, *, broken: bool = False) -> Path:

@@ -47,3 +47,13 @@ def test_typing_in_the_search_box_shows_results(docs_site, docs_page):
     docs_page.wait_for_url("**/animals.html*")
     assert "quokka" in docs_page.inner_text("article")
     assert docs_page.js_errors == []
+
+
+def test_a_real_furo_page_has_no_serious_accessibility_violation(docs_site, docs_page):
+    from tests.browser import pages
+
+    for path in ("", "animals.html", "search.html?q=quokka"):
+        docs_page.goto(docs_site + path)
+        docs_page.wait_for_load_state("networkidle")
+        assert pages.axe_violations(docs_page) == [], path
+    assert docs_page.js_errors == []

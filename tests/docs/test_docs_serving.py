@@ -209,3 +209,18 @@ def test_locate_never_returns_the_index_of_an_escaping_directory(bundle):
     located = serving.locate(bundle, "sub")
     assert located is not None
     assert located.add_slash
+
+
+def test_theme_accessibility_gaps_are_repaired_and_nothing_else_changes() -> None:
+    from djdesk_inspector.docs.framing import repair
+
+    page = (
+        b'<p class="caption" role="heading"><span>Guide</span></p>'
+        b'<h2 role="heading" aria-level="3">Kept</h2>'
+        b'<pre><span>code</span></pre><pre tabindex="-1">kept</pre><prefix>no</prefix>'
+    )
+    assert repair(page) == (
+        b'<p class="caption" role="heading" aria-level="2"><span>Guide</span></p>'
+        b'<h2 role="heading" aria-level="3">Kept</h2>'
+        b'<pre tabindex="0"><span>code</span></pre><pre tabindex="-1">kept</pre><prefix>no</prefix>'
+    )

@@ -43,7 +43,9 @@ bundle = settings.BASE_DIR / "var" / "docs-bundle"
 bundle.mkdir(parents=True)
 (bundle / "index.html").write_text("<p>solo</p>")
 page = client.get("/djdesk/docs/")
-assert page.status_code == 200 and b"".join(page.streaming_content) == b"<p>solo</p>"
+body = b"".join(page.streaming_content) if page.streaming else page.content
+# HTML pages get djdesk's small header spliced in; the page itself is served as built.
+assert page.status_code == 200 and b"<p>solo</p>" in body, body
 from djdesk_inspector.docs import status
 assert status.section()["available"] is True
 leaked = sorted(

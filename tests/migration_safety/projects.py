@@ -285,12 +285,15 @@ class Item(models.Model):
 """
 
 
-def write_rehearsal_project(root: Path, third: str | None = None, rows: int = 50) -> Path:
+def write_rehearsal_project(
+    root: Path, third: str | None = None, rows: int = 50, database: str = ""
+) -> Path:
     """Applied: 0001 only, with ``rows`` items. Pending: 0002 and the ``third`` migration.
 
-    ``third`` is ``"failing"``, ``"irreversible"``, ``"slow"`` or None.
+    ``third`` is ``"failing"``, ``"irreversible"``, ``"slow"`` or None. ``database`` is
+    a settings line that replaces the SQLite ``DATABASES`` (rows are then not added).
     """
-    _base(root)
+    _base(root, database)
     migrations = dict(REHEARSAL_MIGRATIONS)
     extra = ""
     if third == "failing":
@@ -308,6 +311,8 @@ def write_rehearsal_project(root: Path, third: str | None = None, rows: int = 50
         check=True,
         env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
     )
+    if database:
+        return root
     with sqlite3.connect(root / "db.sqlite3") as db:
         db.executemany(
             "INSERT INTO shop_item (name) VALUES (?)", [(f"item {i}",) for i in range(rows)]

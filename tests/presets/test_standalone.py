@@ -21,12 +21,18 @@ SECRET_KEY = "solo"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver"]
 INSTALLED_APPS = [
+    "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.staticfiles",
     *([compat.TASKS_APP] if compat.TASKS_APP else []),
     "djdesk_inspector.presets",
 ]
-MIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
 ROOT_URLCONF = "solo_urls"
 DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": {db!r}}}}}
 TASKS = {{"default": {{"BACKEND": compat.IMMEDIATE_BACKEND}}}}
@@ -44,8 +50,14 @@ import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 client = Client()
+# The default permission callback: anonymous is refused, a user with the permission is not.
+assert client.get("/djdesk/api/presets/?target=host").status_code == 403
+user = User.objects.create_user("operator")
+user.user_permissions.add(Permission.objects.get(codename="add_taskrun"))
+client.force_login(user)
 listing = client.get("/djdesk/api/presets/?target=host").json()
 assert [t["key"] for t in listing["targets"]] == ["host"], listing["targets"]
 assert client.get("/djdesk/api/presets/?target=workspace:x").status_code == 400

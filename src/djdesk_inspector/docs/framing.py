@@ -1,7 +1,8 @@
 """djdesk's header on served docs pages: a way back to the app, and a favicon.
 
 Sphinx writes the pages, so the header is spliced in on the way out: a stylesheet and
-an icon before ``</head>``, the header right after ``<body ...>``. No script, no inline
+an icon before ``</head>``, the header right after ``<body ...>``, and two common
+accessibility gaps of Sphinx themes repaired (:data:`REPAIRS`). No script, no inline
 style; a page without those tags is served unchanged.
 """
 
@@ -19,6 +20,20 @@ from djdesk_inspector.kernel import chrome
 BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 HEAD_CLOSE = re.compile(rb"</head\s*>", re.IGNORECASE)
 
+# Accessibility repairs for what Sphinx themes commonly write (axe-core's rules named):
+# toctree captions get role="heading" without a level (aria-required-attr), and code
+# blocks scroll without being reachable by keyboard (scrollable-region-focusable).
+REPAIRS: tuple[tuple[re.Pattern[bytes], bytes], ...] = (
+    (re.compile(rb'(<[a-z][^<>]*\brole="heading")(?![^<>]*\baria-level=)'), rb'\1 aria-level="2"'),
+    (re.compile(rb"<pre(?![^<>]*\btabindex=)(?=[\s>])"), rb'<pre tabindex="0"'),
+)
+
+
+def repair(page: bytes) -> bytes:
+    for pattern, replacement in REPAIRS:
+        page = pattern.sub(replacement, page)
+    return page
+
 
 def decorator(request: HttpRequest) -> Callable[[bytes], bytes]:
     """``bytes -> bytes`` adding the header for ``request`` (links, switcher)."""
@@ -33,7 +48,7 @@ def decorator(request: HttpRequest) -> Callable[[bytes], bytes]:
             chrome.favicon(),
         ).encode()
         header = str(chrome.header(request)).encode()
-        page = page[: body.end()] + header + page[body.end() :]
+        page = repair(page[: body.end()] + header + page[body.end() :])
         close = HEAD_CLOSE.search(page)
         if close is not None:
             page = page[: close.start()] + head + page[close.start() :]

@@ -591,9 +591,15 @@ class ModelReader:
             reasons += why
             result = parents + local
 
+        # Django adds the body's private fields (GenericRelation...) before the ones
+        # it copies from bases.
+        own_ids = {id(f) for f in own}
+
         def order(f: dict[str, Any]) -> int:
             kind = (f["relation"] or {}).get("kind")
-            return 1 if kind == "m2m" else 2 if kind in _PRIVATE_KINDS else 0
+            if kind in _PRIVATE_KINDS:
+                return 2 if id(f) in own_ids else 3
+            return 1 if kind == "m2m" else 0
 
         return sorted(result, key=order), reasons
 
@@ -644,10 +650,13 @@ class ModelReader:
         reasons: list[str] = []
         if model.abstract or model.proxy:
             return added, reasons
-        order, _ = self.resolver.lineage(model.ref)
+        order, missing = self.resolver.lineage(model.ref)
         for declaring, meta in self._declared_metaclasses(model):
             row = metaclasses.KNOWN.get(meta.path) if isinstance(meta, ClassRef) else None
             if row is None:
+                continue
+            if missing:  # an unreadable base may be the model that has them
+                reasons.append(f"{meta.path} adds fields; a base is not readable")
                 continue
             # Only the first concrete model the metaclass builds gets them.
             if any(self._built_by(cls, declaring) and self._concrete(cls) for cls in order[1:]):

@@ -58,6 +58,7 @@ class MigrationSafety {
     this.payload = null;
     this.sql = null; // {snapshot, steps: Map "app.name" -> step} from the plan endpoint
     this.posting = false;
+    this.pending = null; // id of the rehearsal this page requested, until it ends
   }
 
   start() {
@@ -171,6 +172,7 @@ class MigrationSafety {
     this.payload = payload;
     this.controls();
     rows = rows || [];
+    this.settle(rows);
     if (!rows.length) return emptyState("No rehearsal yet.");
     const [latest, ...older] = rows;
     return h(
@@ -202,7 +204,7 @@ class MigrationSafety {
           steps.map((s) =>
             h(
               "tr",
-              { class: s.ok ? "ok" : "failed", dataset: { testid: `rehearsal-step-${s.direction}-${s.migration}` } },
+              { class: s.ok ? "step-ok" : "step-failed", dataset: { testid: `rehearsal-step-${s.direction}-${s.migration}` } },
               h("td", {}, s.direction),
               h("td", {}, h("code", {}, s.migration)),
               h("td", {}, s.ok ? "ok" : "failed", s.error ? h("div", { class: "error" }, s.error) : null,
@@ -216,6 +218,18 @@ class MigrationSafety {
     }
     if (row.error && !(report && report.rehearsed === false) && row.status !== "failed") parts.push(h("pre", { class: "error" }, row.error));
     return h("div", { class: "ms-rehearsal", dataset: { testid: `rehearsal-${row.id}` } }, parts);
+  }
+
+  // The message about the rehearsal just requested follows it to its end (no stale text).
+  settle(rows) {
+    const row = rows.find((r) => r.id === this.pending);
+    if (!row) return;
+    if (ACTIVE.has(row.status)) {
+      this.say(`Rehearsal #${row.id} ${row.status}…`);
+      return;
+    }
+    this.pending = null;
+    this.say(`Rehearsal #${row.id} ${row.status}.`, row.status === "succeeded" ? "info" : "error");
   }
 
   // Rehearse is pressable only on a trusted workspace with no rehearsal in flight.
@@ -239,7 +253,8 @@ class MigrationSafety {
     this.say("Rehearsing on a copy of the database…");
     try {
       const row = await requestJson(this.root.dataset.rehearsalsUrl, { method: "POST", body: { database }, csrf: this.csrf });
-      this.say(`Rehearsal #${row.id} ${row.status}.`, row.status === "failed" ? "error" : "info");
+      this.pending = row.id;
+      this.settle([row]);
     } catch (error) {
       this.say(error.message, "error");
     } finally {
@@ -268,10 +283,16 @@ class MigrationSafety {
   renderHistory(snapshots, payload) {
     this.renderPlan(payload);
     snapshots = snapshots || [];
+    // A pick the user made survives a new snapshot; an untouched select follows the
+    // default pair (the latest and the one before).
     const fill = (select, fallback) => {
       const chosen = select.value;
-      select.replaceChildren(...snapshots.map((s) => h("option", { value: String(s.id) }, snapshotOption(s))));
-      select.value = snapshots.some((s) => String(s.id) === chosen) ? chosen : fallback;
+      const kept = chosen !== select.dataset.default && snapshots.some((s) => String(s.id) === chosen);
+      const options = snapshots.map((s) => h("option", { value: String(s.id) }, snapshotOption(s)));
+      if (!fallback) options.unshift(h("option", { value: "", disabled: true }, "no earlier snapshot"));
+      select.replaceChildren(...options);
+      select.value = kept ? chosen : fallback;
+      select.dataset.default = fallback;
     };
     fill(this.toSelect, snapshots[0] ? String(snapshots[0].id) : "");
     fill(this.fromSelect, snapshots[1] ? String(snapshots[1].id) : "");
