@@ -32,6 +32,8 @@ settings.configure(
     DATABASES={},
     TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}],
     DJDESK_DOCS={"BUNDLE_DIR": str(BUNDLE)},
+    # Public docs (djdesk's ready-made callback): this measures serving, not sign-in.
+    DJDESK_INSPECTOR={"PERMISSION_CALLBACK": "djdesk_inspector.kernel.permissions.public_docs"},
     USE_TZ=True,
 )
 django.setup()

@@ -85,7 +85,9 @@ def status_child() -> None:
     samples.write_project(project, **status.DEMO_SHAPE)
     # A real live scan of a sample the bench wrote itself (hence trusted), as status.py does.
     document = engine.inspect_project(project, kind="live", trusted=True)
-    client = status.signed_in_client()
+    from tests.permissions import signed_in_client
+
+    client = signed_in_client()
     figures = {}
     for rows in (10, 1000):
         result = status.scenario(client, rows, document)

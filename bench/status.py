@@ -28,6 +28,7 @@ from telemetry import samples  # noqa: E402
 
 from djdesk_inspector.inspection import engine  # noqa: E402
 from djdesk_inspector.models import Scan, ScanStatus, Snapshot, Workspace  # noqa: E402
+from tests.permissions import signed_in_client  # noqa: E402
 
 RUNS = 300
 # The demo's larger sample (example_project/telemetry/management/commands/djdesk_demo.py).
@@ -83,20 +84,6 @@ def scenario(client: Client, rows: int, document: dict) -> dict:
         "not_modified_p50_ms": round(statistics.median(not_modified), 3),
         "not_modified_p95_ms": round(percentile(not_modified, 95), 3),
     }
-
-
-def signed_in_client() -> Client:
-    """A client as a user holding djdesk's permissions: every request checks them, and
-    the session, user and permission queries count in the figures."""
-    from django.contrib.auth import get_user_model
-
-    from djdesk_inspector.kernel import permissions
-
-    user = get_user_model().objects.create_user("bench-status-reader")
-    user.user_permissions.set(permissions.permissions())
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def main() -> None:

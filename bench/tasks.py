@@ -40,7 +40,9 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver"]
 USE_TZ = True
 INSTALLED_APPS = [
+    "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.staticfiles",
     *([compat.TASKS_APP] if compat.TASKS_APP else []),
     "django_tasks_db",
@@ -48,6 +50,12 @@ INSTALLED_APPS = [
     "djdesk_inspector.presets",
 ]
 ROOT_URLCONF = "bench_tasks_urls"
+# The runs are read as a user holding djdesk's permissions, as on a team server.
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
 DATABASES = {{
     "default": {{
         "ENGINE": "django.db.backends.sqlite3",
@@ -83,6 +91,7 @@ from django.test import Client  # noqa: E402
 from djdesk_inspector.kernel import processes  # noqa: E402
 from djdesk_inspector.models import Workspace  # noqa: E402
 from djdesk_inspector.presets.models import Preset, TaskRun, TaskRunLogLine  # noqa: E402
+from tests.permissions import signed_in_client  # noqa: E402
 from tests.presets.projects import write_project  # noqa: E402
 
 RUNS = "/djdesk/api/task-runs/"
@@ -228,7 +237,7 @@ def load(seconds: float, concurrency: int = 5, pollers: int = 20) -> dict:
     lock = threading.Lock()
 
     def poller() -> None:
-        client = Client()
+        client = signed_in_client()
         after: dict[int, int] = {}
         try:
             while not stop.is_set():
@@ -256,7 +265,7 @@ def load(seconds: float, concurrency: int = 5, pollers: int = 20) -> dict:
             connection.close()
 
     def driver() -> None:
-        client = Client()
+        client = signed_in_client()
         try:
             while not stop.is_set():
                 run_id = request(client, "chatty-load")
@@ -320,7 +329,7 @@ def main() -> None:
         ("chatty-load", ["--count=3000", "--delay=0.002"]),
     ):
         Preset.objects.create(key=key, label=key, command="chatty", fixed_args=args, timeout=600)
-    client = Client()
+    client = signed_in_client()
     procs = start_workers(1)
     try:
         figures = {"latency": latency(client, options.runs), "volume": volume(client)}

@@ -117,3 +117,15 @@ def test_operation_records_read_positional_and_keyword_forms(tmp_path: Path) -> 
         ("a", "c", False),
     ]
     assert ops[2]["reversible"] is False
+
+
+def test_the_scripts_print_the_markers_the_host_reads() -> None:
+    """The target-side scripts cannot import djdesk: their constants are copies."""
+    from djdesk_inspector.inspection import markers, probe_script, rehearse_script
+
+    for script, expected in ((probe_script, markers.PROBE), (rehearse_script, markers.REHEARSAL)):
+        assert (
+            expected.begin,
+            expected.end,
+            expected.stage,
+        ) == (script.BEGIN, script.END, script.STAGE)

@@ -3,3 +3,20 @@
 # What a signed-in request costs before its view runs: the session, the user, and the
 # user's and its groups' permissions (read once by djdesk's default permission callback).
 SIGN_IN_QUERIES = 4
+
+
+def signed_in_client():  # type: ignore[no-untyped-def]
+    """A Django test client as a user holding every djdesk permission (benches, scripts).
+
+    djdesk's default permission callback refuses anonymous requests outside the desktop.
+    """
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from djdesk_inspector.kernel import permissions
+
+    user, _created = get_user_model().objects.get_or_create(username="djdesk-bench")
+    user.user_permissions.set(permissions.permissions())
+    client = Client()
+    client.force_login(user)
+    return client

@@ -21,6 +21,7 @@ from typing import Any
 from djdesk_inspector import conf, detection
 from djdesk_inspector.inspection import children
 from djdesk_inspector.inspection.errors import ScanError
+from djdesk_inspector.inspection.markers import PROBE
 from djdesk_inspector.kernel import processes
 from djdesk_inspector.kernel.redaction import (
     redact,
@@ -32,7 +33,6 @@ from djdesk_inspector.kernel.redaction import (
 Progress = Callable[[int, str], None]
 
 # Must match the constants in probe_script.py (which cannot import anything of ours).
-BEGIN, END, STAGE = "DJDESK-PROBE-BEGIN", "DJDESK-PROBE-END", "DJDESK-PROBE-STAGE"
 EXIT_NO_DJANGO, EXIT_SETUP = 3, 4
 
 
@@ -108,14 +108,7 @@ def scan(
     limit = settings.OUTPUT_LIMIT_BYTES if limit_bytes is None else limit_bytes
     nonce = secrets.token_hex(8)
     child_env = children.project_env({"DJANGO_SETTINGS_MODULE": module}, workspace_env=env)
-
-    def on_line(line: str) -> None:
-        parts = line.split(" ", 3)
-        if progress and len(parts) == 4 and parts[0] == STAGE and parts[1] == nonce:
-            try:
-                progress(int(parts[2]), parts[3])
-            except ValueError:
-                return
+    on_line = PROBE.progress_reader(nonce, progress)
 
     with ExitStack() as stack:
         script = stack.enter_context(
@@ -137,14 +130,14 @@ def scan(
             raise ScanError(
                 f"Cannot run interpreter {python}: {exc.strerror or exc}.", kind="interpreter"
             ) from exc
-    stderr = _strip_stage_lines(done.stderr, nonce)
+    stderr = PROBE.strip_stages(done.stderr, nonce)
     if done.timed_out:
         raise ScanError(
             f"The live scan took longer than {timeout:g}s and was stopped.",
             kind="timeout",
             detail=stderr,
         )
-    payload = _between_markers(done.stdout, nonce)
+    payload = PROBE.between(done.stdout, nonce)
     if payload is None:
         if done.truncated:
             raise ScanError(
@@ -203,23 +196,6 @@ def _failure(error: dict[str, Any], module: str, python: Path, stderr: str) -> S
             )
         return ScanError(message, kind="settings", detail=detail)
     return ScanError(f"The probe failed: {summary}", kind="output", detail=detail)
-
-
-def _between_markers(stdout: str, nonce: str) -> str | None:
-    begin = f"{BEGIN} {nonce}\n"
-    end = f"\n{END} {nonce}"
-    start = stdout.find(begin)
-    if start < 0:
-        return None
-    stop = stdout.find(end, start + len(begin))
-    if stop < 0:
-        return None
-    return stdout[start + len(begin) : stop]
-
-
-def _strip_stage_lines(stderr: str, nonce: str) -> str:
-    marker = f"{STAGE} {nonce} "
-    return "\n".join(line for line in stderr.splitlines() if not line.startswith(marker))
 
 
 def _redacted(document: dict[str, Any]) -> dict[str, Any]:

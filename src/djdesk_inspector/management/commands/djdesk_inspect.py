@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from djdesk_inspector.inspection import gate, gate_formats, insights, mermaid, schema_diff
 from djdesk_inspector.inspection.engine import inspect_project
 from djdesk_inspector.inspection.errors import ScanError
-from djdesk_inspector.kernel import environment, paths
+from djdesk_inspector.management import project_options
 
 
 class Command(BaseCommand):
@@ -32,34 +32,14 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="Folder holding the project's manage.py.")
+        project_options.add_arguments(
+            parser,
+            python_help="Interpreter for the live probe (default: the project's venv, else "
+            "this one). With --python there is no fallback to a static scan.",
+        )
         parser.add_argument("--json", action="store_true", help="Print the full JSON document.")
         parser.add_argument(
             "--static", action="store_true", help="Parse the source only; run nothing."
-        )
-        parser.add_argument(
-            "--python",
-            metavar="PY",
-            help="Interpreter for the live probe (default: the project's venv, else this one). "
-            "With --python there is no fallback to a static scan.",
-        )
-        parser.add_argument(
-            "--project-settings",
-            metavar="MODULE",
-            help="The project's settings module (default: read from its manage.py).",
-        )
-        parser.add_argument(
-            "--env-file",
-            metavar="FILE",
-            help="A dotenv file whose variables the project's probe gets (e.g. .env, "
-            "relative to PATH). Values are never printed.",
-        )
-        parser.add_argument(
-            "--pass-env",
-            metavar="NAME",
-            action="append",
-            default=[],
-            help="Pass this variable from this environment to the probe (repeatable).",
         )
         parser.add_argument(
             "--timeout", type=float, help="Seconds before the live probe is killed."
@@ -86,22 +66,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        project = paths.normalize(options["path"])
-        if not (project / "manage.py").is_file():
-            raise CommandError(f"{project} has no manage.py: not a Django project folder.")
+        project = project_options.project(options)
         if options["static"] and options["python"]:
             raise CommandError("--static and --python exclude each other.")
         kind = "static" if options["static"] else ("live" if options["python"] else "auto")
-        env_file = options["env_file"]
-        if env_file:
-            env_path = paths.normalize(str(project / env_file))
-            if not env_path.is_file():
-                raise CommandError(f"--env-file {env_file}: {env_path} is not a file.")
-            env_file = str(env_path)
-        for name in options["pass_env"]:
-            problem = environment.pass_through_problem(name)
-            if problem:
-                raise CommandError(f"--pass-env {name}: {problem}")
+        env_file = project_options.env_file(project, options)
+        pass_env = project_options.pass_env(options)
         categories = self._categories(options["fail_on"])
         earlier = self._earlier(options["diff_against"])
         try:
@@ -113,7 +83,7 @@ class Command(BaseCommand):
                 interpreter=options["python"],
                 settings_module=options["project_settings"],
                 env_file=env_file,
-                pass_env=options["pass_env"],
+                pass_env=pass_env,
                 timeout=options["timeout"],
             )
         except ScanError as exc:

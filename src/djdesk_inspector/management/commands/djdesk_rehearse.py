@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from djdesk_inspector.inspection import rehearsal
 from djdesk_inspector.inspection.errors import ScanError
-from djdesk_inspector.kernel import environment, paths
+from djdesk_inspector.kernel import environment
+from djdesk_inspector.management import project_options
 
 
 class Command(BaseCommand):
@@ -28,20 +29,8 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="Folder holding the project's manage.py.")
-        parser.add_argument("--python", metavar="PY", help="The project's interpreter.")
-        parser.add_argument(
-            "--project-settings", metavar="MODULE", help="The project's settings module."
-        )
-        parser.add_argument(
-            "--env-file", metavar="FILE", help="A dotenv file for the project (never printed)."
-        )
-        parser.add_argument(
-            "--pass-env",
-            metavar="NAME",
-            action="append",
-            default=[],
-            help="Pass this variable from this environment to the project (repeatable).",
+        project_options.add_arguments(
+            parser, python_help="The project's interpreter (default: its venv, else this one)."
         )
         parser.add_argument("--database", default="default", help="The alias to rehearse on.")
         parser.add_argument(
@@ -53,20 +42,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the full JSON report.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        project = paths.normalize(options["path"])
-        if not (project / "manage.py").is_file():
-            raise CommandError(f"{project} has no manage.py: not a Django project folder.")
+        project = project_options.project(options)
         if options["timeout"] <= 0:
             raise CommandError("--timeout must be positive.")
-        for name in options["pass_env"]:
-            problem = environment.pass_through_problem(name)
-            if problem:
-                raise CommandError(f"--pass-env {name}: {problem}")
-        env_file = options["env_file"]
-        if env_file:
-            env_file = str(paths.normalize(str(project / env_file)))
+        env_file = project_options.env_file(project, options)
+        pass_env = project_options.pass_env(options)
         try:
-            values = environment.workspace_values(env_file, options["pass_env"])
+            values = environment.workspace_values(env_file, pass_env)
             report = rehearsal.rehearse(
                 project,
                 settings_module=options["project_settings"],

@@ -140,7 +140,7 @@ class MigrationSafety {
     if (lint.errors.length)
       parts.push(
         h("div", { class: "ms-parse-errors" }, h("p", { class: "unknown" }, `${lint.errors.length} file(s) could not be parsed, so they were not checked:`),
-          h("ul", {}, lint.errors.map((e) => h("li", {}, typeof e === "string" ? e : `${e.path || e.file || ""}${e.error ? `: ${e.error}` : ""}`)))),
+          h("ul", {}, lint.errors.map((e) => h("li", {}, h("code", {}, e.path), `: ${e.error}`)))),
       );
     const findings = lint.findings || [];
     if (!findings.length) {
