@@ -55,6 +55,8 @@ def main() -> None:
         shoot(page, "migrations-checks")
         page.evaluate("document.querySelector('[data-section=settings]').scrollIntoView()")
         shoot(page, "settings")
+        page.evaluate("document.getElementById('migration-safety').scrollIntoView()")
+        shoot(page, "migration-safety")
 
         page.goto(base + site.urls["runs"])
         pages.settle(page, "runs")
