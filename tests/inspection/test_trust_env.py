@@ -24,6 +24,9 @@ from djdesk_inspector.inspection.errors import ScanError
 from djdesk_inspector.kernel import environment
 from djdesk_inspector.models import ScanStatus, Snapshot, Workspace
 
+# Slow: these start the project's interpreter (probes, presets).
+pytestmark = pytest.mark.slow
+
 SECRET = "zq9-twelve-factor-secret-key-0a1b2c3d"
 TOKEN = "ledger-token-7f7e6d5c4b"
 DB_PASSWORD = "pw-never-stored-31337"

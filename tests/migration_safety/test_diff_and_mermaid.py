@@ -12,6 +12,9 @@ from djdesk_inspector.inspection import mermaid, schema_diff
 from djdesk_inspector.inspection.engine import inspect_project
 from tests.migration_safety.projects import write_lint_project
 
+# Slow: live scans start the project's interpreter.
+pytestmark = pytest.mark.slow
+
 
 def scan(project: Path) -> dict[str, Any]:
     """A live scan in this interpreter (it has Django): the project is ours, trusted."""
