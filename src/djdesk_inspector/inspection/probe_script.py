@@ -380,7 +380,7 @@ class Probe(object):
                     "sql_error": None,
                 }
                 try:
-                    step["sql"] = loader.collect_sql([(migration, False)])
+                    step["sql"] = collect_sql(loader, connection, migration)
                 except Exception as exc:
                     step["sql_error"] = "%s: %s" % (type(exc).__name__, first_line(exc))
                 steps.append(step)
@@ -659,6 +659,15 @@ def read_only(connection, func):
             return func()
         finally:
             transaction.set_rollback(True, using=connection.alias)
+
+
+def collect_sql(loader, connection, migration):
+    """``sqlmigrate``'s statements: the loader has them since Django 4.0, the executor before."""
+    if hasattr(loader, "collect_sql"):
+        return loader.collect_sql([(migration, False)])
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).collect_sql([(migration, False)])
 
 
 def lint_field(field):
