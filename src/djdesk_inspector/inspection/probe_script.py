@@ -667,7 +667,7 @@ def collect_sql(loader, connection, migration):
         return loader.collect_sql([(migration, False)])
     from django.db.migrations.executor import MigrationExecutor
 
-    return MigrationExecutor(connection).collect_sql([(migration, False)])
+    return MigrationExecutor(connection).collect_sql([(migration, False)])  # type: ignore[attr-defined]
 
 
 def lint_field(field):
