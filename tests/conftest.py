@@ -61,17 +61,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 
 @pytest.fixture
-def djdesk_user(db: None, django_user_model):  # type: ignore[no-untyped-def]
+def djdesk_user(db: None):  # type: ignore[no-untyped-def]
     """A plain user (not staff, not superuser) holding every djdesk permission.
 
     The suite runs with djdesk's default permission callback, so what tests exercise
     is what a project gets: access through Django permissions, nothing else.
     """
-    from djdesk_inspector.kernel import permissions
+    from tests.permissions import permitted_user
 
-    user = django_user_model.objects.create_user("djdesk-tester")
-    user.user_permissions.set(permissions.permissions())
-    return user
+    return permitted_user("djdesk-tester")
 
 
 @pytest.fixture

@@ -11,8 +11,11 @@ class InterruptedRun(Exception):
     """Recorded as the error of a task result whose process died under it."""
 
 
-def reap_task_results() -> int:
-    """django-tasks-db results claimed by a worker that no longer exists."""
+def reap_task_results(**options: object) -> int:
+    """django-tasks-db results claimed by a worker that no longer exists.
+
+    The reaper options (``reason``, ``worker_pid``) are not kept: a task result records
+    :class:`InterruptedRun` as its error, and the job row the reason."""
     from django_tasks_db.models import DBTaskResult
 
     count: int = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).update(

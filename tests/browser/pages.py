@@ -129,21 +129,19 @@ def live_site(tmp: Path) -> Iterator[tuple[str, Site, object]]:
     import shutil
 
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.management import call_command
     from django.test import Client
     from django.test.testcases import LiveServerThread
     from playwright.sync_api import sync_playwright
 
-    from djdesk_inspector.kernel import permissions
     from tests.conftest import CHROMIUM_ARGS
+    from tests.permissions import permitted_user
 
     call_command("migrate", verbosity=0)
     call_command("djdesk_presets_sync", verbosity=0)
     site = build(tmp, _Overrides())
-    user, _ = get_user_model().objects.get_or_create(username="djdesk-screens")
-    user.user_permissions.set(permissions.permissions())
+    user = permitted_user("djdesk-screens")
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]

@@ -18,12 +18,12 @@ from djdesk_inspector.kernel.registry import Reaper
 CALLS: list[str] = []
 
 
-def counting() -> int:
+def counting(**options: object) -> int:
     CALLS.append("counting")
     return 2
 
 
-def failing() -> int:
+def failing(**options: object) -> int:
     CALLS.append("failing")
     raise RuntimeError("boom")
 

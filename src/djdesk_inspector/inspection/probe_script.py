@@ -210,7 +210,10 @@ class Probe(object):
         if loader is not None:
             self.stage(55, "migration plan")
             migrations["lint"] = self.guarded(
-                "migration plan", lambda: self.migration_plan(loader), None, "migrations.plan"
+                "migration plan",
+                lambda: self.migration_plan(loader, migrations["unapplied"]),
+                None,
+                "migrations.plan",
             )
         document["migrations"] = migrations
         migrated = set(migrations["apps"]) if loader is not None else None
@@ -339,9 +342,12 @@ class Probe(object):
         }
         return loader, result
 
-    def migration_plan(self, loader):
+    def migration_plan(self, loader, unapplied):
         """Pending migrations in ``migrate``'s order with their SQL, and every local
-        migration's operations as lint records (as Django's loader sees them)."""
+        migration's operations as lint records (as Django's loader sees them).
+
+        ``unapplied`` is what :meth:`migrations` found (None when the database was not
+        read); its order is the one ``migrate`` applies them in."""
         from django.db import DEFAULT_DB_ALIAS, connections
 
         graph = loader.graph
@@ -355,17 +361,12 @@ class Probe(object):
             if key[0] in local
         ]
         connection = connections[DEFAULT_DB_ALIAS]
-        if loader.connection is None:
+        if unapplied is None:
             self.unknown["migrations.plan"] = self.unknown.get(
                 "migrations.applied", "the database was not read"
             )
             return {"plan": None, "vendor": connection.vendor, "records": records}
-        applied = loader.applied_migrations
-        pending = []
-        for leaf in graph.leaf_nodes():
-            for key in graph.forwards_plan(leaf):
-                if key not in applied and key not in pending:
-                    pending.append(key)
+        pending = [tuple(key) for key in unapplied]
 
         def collect():
             steps = []

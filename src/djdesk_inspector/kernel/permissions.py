@@ -24,10 +24,9 @@ from django.apps import apps
 from django.core import checks
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
-from django.utils.module_loading import import_string
 
 from djdesk_inspector.kernel.jsonapi import ApiError, error_response
-from djdesk_inspector.kernel.registry import installed_label
+from djdesk_inspector.kernel.registry import installed_label, resolve_callable
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import Permission
@@ -126,10 +125,7 @@ def callback_path() -> str:
 
 @functools.lru_cache(maxsize=8)
 def _load(dotted: str) -> Callback:
-    target = import_string(dotted)
-    if not callable(target):
-        raise TypeError(f"{dotted} is not callable")
-    return target  # type: ignore[no-any-return]
+    return resolve_callable(dotted)
 
 
 def allowed(request: HttpRequest, action: str) -> bool:

@@ -45,7 +45,8 @@ def resolve_all() -> list[Resolved]:
 def reap_all(**kwargs: Any) -> dict[str, int]:
     """Run every reaper; one failing never stops the others. Returns counts by path.
 
-    ``kwargs`` are passed to reapers that accept them (e.g. ``reason=``).
+    ``kwargs`` (``reason=``, ``worker_pid=``) go to every reaper: the contract of
+    :class:`~djdesk_inspector.kernel.registry.Reaper` is that each accepts them.
     """
     counts: dict[str, int] = {}
     for item in resolve_all():
@@ -54,17 +55,7 @@ def reap_all(**kwargs: Any) -> dict[str, int]:
             logger.error("Reaper %s of %s cannot be loaded: %s", path, item.app_label, item.problem)
             continue
         try:
-            result = item.function(**kwargs) if kwargs else item.function()
-        except TypeError as exc:
-            if not kwargs:
-                logger.exception("Reaper %s failed", path)
-                continue
-            logger.debug("Reaper %s takes no options (%s); calling it bare", path, exc)
-            try:
-                result = item.function()
-            except Exception:
-                logger.exception("Reaper %s failed", path)
-                continue
+            result = item.function(**kwargs)
         except Exception:
             logger.exception("Reaper %s failed", path)
             continue

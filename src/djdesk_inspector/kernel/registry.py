@@ -41,9 +41,9 @@ class StatusSection:
 class Reaper:
     """A callable returning a count that fails work a dead process left.
 
-    Called bare, or with the keywords the caller knows: ``reason`` (stored as the
-    error) and ``worker_pid`` (the worker seen dying). Job kinds get one from
-    :func:`djdesk_inspector.kernel.jobs.reaper`.
+    Called with keyword options only, which it must accept (and may ignore):
+    ``reason`` (stored as the error) and ``worker_pid`` (the worker seen dying). Job
+    kinds get one from :func:`djdesk_inspector.kernel.jobs.reaper`.
 
     ``requires`` names an app label that must also be installed (e.g. the task
     database whose rows the reaper touches).

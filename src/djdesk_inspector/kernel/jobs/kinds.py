@@ -118,13 +118,15 @@ def task_argument(key: Any) -> Any:
 
 def kinds() -> list[JobKind]:
     """The job kinds the installed apps declare, in ``INSTALLED_APPS`` order."""
-    found: list[JobKind] = []
-    for path in registry.job_kind_paths():
-        kind = import_string(path)
-        if not isinstance(kind, JobKind):
-            raise TypeError(f"{path} is not a JobKind")
-        found.append(kind)
-    return found
+    return [_load(path) for path in registry.job_kind_paths()]
+
+
+def _load(path: str) -> JobKind:
+    """The kind at ``path``; ImportError, or TypeError when it is not a JobKind."""
+    kind = import_string(path)
+    if not isinstance(kind, JobKind):
+        raise TypeError(f"{path} is a {type(kind).__name__}, not a JobKind")
+    return kind
 
 
 def kind_named(name: str) -> JobKind:
@@ -144,13 +146,13 @@ def check_job_kinds(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     messages: list[Any] = []
     for path in registry.job_kind_paths():
         try:
-            kind = import_string(path)
+            _load(path)
         except ImportError as exc:
             problem = f"{type(exc).__name__}: {exc}"
+        except TypeError as exc:
+            problem = str(exc)
         else:
-            if isinstance(kind, JobKind):
-                continue
-            problem = f"it is a {type(kind).__name__}, not a JobKind"
+            continue
         messages.append(
             checks.Error(
                 f"The job kind {path} cannot be loaded ({problem}).",
