@@ -9,11 +9,9 @@ per app (~110 migrations with contrib's), then times, as medians of several runs
 * the static scan (``static.scan``).
 
 Then, on a 60-model project (6 apps x 10 models, the "50+ models" figure), the live
-scan *through* ``djdesk_inspect`` (``call_command`` in this already-started process,
-the way a scan runs in a worker) against ``manage.py check``, wall and CPU (the
-probe's CPU included), target <= 1.3; and the same command end to end as a new
-process (``python -m django djdesk_inspect PATH``), whose extra cost is starting the
-*host* project (here tests.settings), reported separately as ``host_startup_s``.
+scan *through* ``djdesk_inspect`` against ``manage.py check`` (``bench/vs_check.py``:
+in this already started process, the way a scan runs in a worker, and end to end as a
+new ``python -m django djdesk_inspect`` process), target <= 1.3.
 
 Targets: live <= 1.5 x check (300 models), live through djdesk_inspect <= 1.3 x check
 (60 models), static <= 1 s. Prints JSON.
@@ -45,12 +43,12 @@ django.setup()
 
 from telemetry import samples  # noqa: E402
 
+from bench import vs_check  # noqa: E402
 from djdesk_inspector.inspection import live, static  # noqa: E402
 from djdesk_inspector.kernel import environment  # noqa: E402
 
 SHAPE = {"apps": 30, "models_per_app": 10, "migrations_per_app": 3}
 CLI_SHAPE = {"apps": 6, "models_per_app": 10, "migrations_per_app": 3}
-CLI_TARGET = 1.3
 
 
 def _cpu() -> float:
@@ -80,88 +78,11 @@ def medians(samples_: list[tuple[float, float]]) -> tuple[float, float]:
 
 def through_command(folder: Path, runs: int) -> dict[str, object]:
     """``djdesk_inspect`` on a 50+ model project vs that project's ``manage.py check``."""
-    import io
-
-    from django.core.management import call_command
-
     sample = samples.write_project(folder / "cli-project", **CLI_SHAPE)  # type: ignore[arg-type]
-    env = environment.clean_env({"DJANGO_SETTINGS_MODULE": sample.settings_module}, allow=())
-    root = str(sample.root)
-    host_env = environment.clean_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "PYTHONPATH": os.pathsep.join(
-                [str(ROOT), str(ROOT / "src"), str(ROOT / "example_project")]
-            ),
-        },
-        allow=(),
+    figures = vs_check.measure(
+        sample.root, python=sys.executable, settings_module=sample.settings_module, runs=runs
     )
-
-    def check() -> None:
-        subprocess.run(
-            [sys.executable, "-B", "manage.py", "check"],
-            cwd=root,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    def command() -> None:
-        call_command("djdesk_inspect", root, "--json", "--python", sys.executable,
-                     stdout=io.StringIO())  # fmt: skip
-
-    def end_to_end() -> None:
-        subprocess.run(
-            [sys.executable, "-m", "django", "djdesk_inspect", root, "--python", sys.executable],
-            cwd=ROOT,
-            env=host_env,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    def host_startup() -> None:
-        subprocess.run(
-            [sys.executable, "-m", "django", "djdesk_inspect", "--help"],
-            cwd=ROOT,
-            env=host_env,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    check(), command(), end_to_end()  # warm the file cache
-    times: dict[str, list[tuple[float, float]]] = {
-        "check": [], "command": [], "end_to_end": [], "host": []
-    }  # fmt: skip
-    for _ in range(runs):
-        times["check"].append(timed(check))
-        times["command"].append(timed(command))
-        times["end_to_end"].append(timed(end_to_end))
-        times["host"].append(timed(host_startup))
-    (check_s, check_cpu), (cmd_s, cmd_cpu) = medians(times["check"]), medians(times["command"])
-    e2e_s, e2e_cpu = medians(times["end_to_end"])
-    host_s, host_cpu = medians(times["host"])
-    return {
-        "project": {"models": len(sample.models), "apps": len(sample.apps)},
-        "manage_py_check_s": round(check_s, 3),
-        "djdesk_inspect_s": round(cmd_s, 3),
-        "live_through_djdesk_inspect_to_check_ratio": round(cmd_s / check_s, 3),
-        "target": CLI_TARGET,
-        "cpu": {
-            "manage_py_check_s": round(check_cpu, 3),
-            "djdesk_inspect_s": round(cmd_cpu, 3),
-            "ratio": round(cmd_cpu / check_cpu, 3),
-        },
-        "end_to_end_new_process": {
-            "djdesk_inspect_s": round(e2e_s, 3),
-            "ratio": round(e2e_s / check_s, 3),
-            "cpu_ratio": round(e2e_cpu / check_cpu, 3),
-            "host_startup_s": round(host_s, 3),
-            "host_startup_cpu_s": round(host_cpu, 3),
-        },
-    }
+    return {"project": {"models": len(sample.models), "apps": len(sample.apps)}, **figures}
 
 
 def main() -> None:

@@ -12,7 +12,10 @@ then, with the live document as the truth:
 * ``invented``: static models, fields and bases (parents) the live scan does not have;
 * ``label_errors``: apps whose static label differs from the live one;
 * ``static.seconds``/``cpu_seconds``: wall and CPU time of ``static.scan`` (median
-  of ``--runs``), process start included; ``reader_seconds`` is the reader's own.
+  of ``--runs``), process start included; ``reader_seconds`` is the reader's own;
+* with ``--vs-check``: the live scan through ``djdesk_inspect`` against the project's
+  ``manage.py check`` (``bench/vs_check.py``; target <= 1.3), with the number of
+  models and of pending migrations, since a fresh clone's plan costs more.
 
 The projects themselves are never part of this repository: fetch them elsewhere and
 install their dependencies in a venv (``--python``). Targets: field recall >= 95 %,
@@ -20,6 +23,7 @@ invented 0, label errors 0, a 300-model project <= 1.5 s.
 
 Run: .venv/bin/python bench/real_projects.py PATH [PATH ...] [--python PY]
      [--settings MODULE] [--env NAME=VALUE]... [--runs N] [--no-live] [--details]
+     [--vs-check]
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench import vs_check  # noqa: E402
 from djdesk_inspector.inspection import live, static  # noqa: E402
 
 COMPARED = ("type", "column", "null", "unique", "primary_key", "inherited_from", "relation")
@@ -161,6 +166,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-live", action="store_true")
     parser.add_argument("--details", action="store_true", help="list the differences")
+    parser.add_argument("--vs-check", action="store_true", help="time live vs manage.py check")
     args = parser.parse_args()
     env = dict(item.split("=", 1) for item in args.env)
     report = []
@@ -195,6 +201,18 @@ def main() -> int:
                 if not args.details:
                     figures.pop("details")
                 entry["accuracy"] = figures
+                if args.vs_check:
+                    entry["vs_check"] = {
+                        "models": len(live_doc["models"]),
+                        "pending_migrations": len(live_doc["migrations"]["unapplied"] or []),
+                        **vs_check.measure(
+                            path,
+                            python=args.python or sys.executable,
+                            settings_module=live_doc["settings_module"],
+                            env=env,
+                            runs=args.runs,
+                        ),
+                    }
         report.append(entry)
     print(json.dumps(report, indent=2))
     return 0

@@ -370,7 +370,8 @@ def test_progress_reports_the_probe_stages(clean_sample: Any) -> None:
     live.scan(clean_sample.root, progress=lambda p, s: seen.append((p, s)))
     stages = [s for _, s in seen]
     assert stages[:2] == ["setup", "models"]
-    assert {"migrations", "autodetector", "checks", "urls", "settings"} <= set(stages)
+    # Checks, URLs and settings are one stage: on Linux they run in a fork meanwhile.
+    assert {"migrations", "autodetector", "migration plan", "checks"} <= set(stages)
     assert [p for p, _ in seen] == sorted(p for p, _ in seen)
 
 

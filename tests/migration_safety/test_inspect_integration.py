@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -150,3 +151,25 @@ def test_diff_against_and_mermaid_on_the_command_line(tmp_path: Path) -> None:
     diagram = djdesk_inspect(str(project), "--python", sys.executable, "--mermaid")
     assert diagram.stdout.startswith("erDiagram\n")
     assert "shop__Depot {" in diagram.stdout
+
+
+def test_a_fresh_clone_gets_the_sql_of_its_own_newest_migrations_first(tmp_path: Path) -> None:
+    """sqlmigrate costs a state render per migration: a scan reads ten, the project's own first."""
+    from telemetry import samples
+
+    sample = samples.write_project(tmp_path / "p", apps=2, migrations_per_app=2)
+    database = sample.root / "db.sqlite3"
+    database.unlink()
+    sqlite3.connect(database).close()  # exists, nothing applied: every migration is pending
+    plan = live(sample.root)["migrations"]["plan"]
+    assert len(plan) > 10
+    collected = [(s["app"], s["name"]) for s in plan if s["sql"] is not None]
+    own = [(s["app"], s["name"]) for s in plan if s["app"] in sample.apps]
+    others = [(s["app"], s["name"]) for s in plan if s["app"] not in sample.apps]
+    assert 0 < len(own) < 10 < len(plan)
+    newest_others = others[len(own) - 10 :]
+    assert set(collected) == set(own) | set(newest_others)
+    for step in plan:
+        if (step["app"], step["name"]) not in collected:
+            assert step["sql_error"].startswith("not collected: a scan reads the SQL of 10 of")
+            assert step["sql_error"].endswith(f"sqlmigrate {step['app']} {step['name']}")
