@@ -202,9 +202,11 @@ def main() -> int:
                     figures.pop("details")
                 entry["accuracy"] = figures
                 if args.vs_check:
+                    unapplied = live_doc["migrations"]["unapplied"]
                     entry["vs_check"] = {
                         "models": len(live_doc["models"]),
-                        "pending_migrations": len(live_doc["migrations"]["unapplied"] or []),
+                        "pending_migrations": None if unapplied is None else len(unapplied),
+                        "db_error": live_doc["migrations"]["db_error"],
                         **vs_check.measure(
                             path,
                             python=args.python or sys.executable,

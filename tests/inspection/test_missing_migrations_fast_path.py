@@ -33,7 +33,10 @@ def author(**options: Any) -> ModelState:
     return ModelState(
         APP,
         "Author",
-        [("id", models.AutoField(primary_key=True)), ("name", models.CharField(max_length=50))],
+        [
+            ("id", models.AutoField(primary_key=True, serialize=False)),
+            ("name", models.CharField(max_length=50)),
+        ],
         options,
     )
 
@@ -47,13 +50,30 @@ def book(
     **options: Any,
 ) -> ModelState:
     fields: list[tuple[str, models.Field[Any, Any]]] = [
-        ("id", models.AutoField(primary_key=True)),
+        ("id", models.AutoField(primary_key=True, serialize=False)),
         ("title", models.CharField(max_length=max_length)),
         ("author", models.ForeignKey(f"{APP}.author", on_delete=models.SET(0))),
     ]
     if extra:
         fields.append(extra)
     return ModelState(APP, "Book", fields, options, bases, managers or [])
+
+
+class Wrapping(models.CharField[Any, Any]):
+    """A field with a field in its deconstruction, like ArrayField's ``base_field``."""
+
+    def __init__(self, *args: Any, inner: models.Field[Any, Any], **kwargs: Any) -> None:
+        self.inner = inner
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, _, args, kwargs = super().deconstruct()
+        kwargs["inner"] = self.inner.clone()
+        return name, f"{__name__}.Wrapping", args, kwargs
+
+
+def wrapped(length: int) -> tuple[str, models.Field[Any, Any]]:
+    return ("tags", Wrapping(max_length=50, inner=models.CharField(max_length=length)))
 
 
 class InMigrations(models.Manager[Any]):
@@ -77,7 +97,17 @@ CASES: dict[str, tuple[list[ModelState], list[ModelState], bool]] = {
         [author(), book(indexes=[INDEX])],
         False,
     ),
+    "field inside a field": (
+        [author(), book(extra=wrapped(10))],
+        [author(), book(extra=wrapped(10))],
+        False,
+    ),
     "field changed": ([author(), book()], [author(), book(max_length=200)], True),
+    "field inside a field changed": (
+        [author(), book(extra=wrapped(10))],
+        [author(), book(extra=wrapped(20))],
+        True,
+    ),
     "field added": (
         [author(), book()],
         [author(), book(extra=("isbn", models.CharField(max_length=13, default="")))],
@@ -108,33 +138,26 @@ def project_state(model_states: list[ModelState]) -> ProjectState:
     return state
 
 
-def light(model_state: ModelState) -> ModelState:
-    """What the probe's ``light_state`` builds: fields that can only deconstruct."""
-    fields = [(name, probe_script.Deconstructed(f)) for name, f in model_state.fields.items()]
-    return ModelState(
-        model_state.app_label,
-        model_state.name,
-        fields,  # type: ignore[arg-type]
-        dict(model_state.options),
-        model_state.bases,
-        list(model_state.managers),
-    )
+def light(model_states: list[ModelState]) -> ProjectState:
+    """What the probe compares: ``light_state`` of the models, rendered for real."""
+    state = probe_script.light_state(project_state(model_states).apps)
+    assert state is not None
+    return state
 
 
 def autodetected(old: list[ModelState], new: list[ModelState]) -> list[str]:
     graph = MigrationGraph()
     graph.add_node((APP, "0001_initial"), Migration("0001_initial", APP))
     questioner = MigrationQuestioner(specified_apps=set(), dry_run=True)
-    detector = MigrationAutodetector(project_state(old), project_state(new), questioner)
+    models_state = ProjectState.from_apps(project_state(new).apps)  # as the probe builds it
+    detector = MigrationAutodetector(project_state(old), models_state, questioner)
     changes = detector.changes(graph=graph)
     return [op.describe() for m in changes.get(APP, []) for op in m.operations]
 
 
 def fast_answer(old: list[ModelState], new: list[ModelState]) -> bool:
     before = project_state(old)
-    after = ProjectState()
-    for model_state in new:
-        after.add_model(light(model_state))
+    after = light(new)
     questioner = MigrationQuestioner(dry_run=True)
     deep = MigrationAutodetector(before, after, questioner).deep_deconstruct
     return bool(probe_script.same_states(before.models, after.models, {APP}, deep))
@@ -151,9 +174,7 @@ def test_the_fast_path_agrees_with_the_autodetector(name: str) -> None:
 
 def test_apps_outside_the_migrated_labels_are_not_compared() -> None:
     before = project_state([author(), book()])
-    after = ProjectState()
-    for model_state in (author(), book(max_length=5)):
-        after.add_model(light(model_state))
+    after = light([author(), book(max_length=5)])
     deep = MigrationAutodetector(before, after, MigrationQuestioner()).deep_deconstruct
     assert probe_script.same_states(before.models, after.models, {"other"}, deep) is True
     assert probe_script.same_states(before.models, after.models, {APP}, deep) is False

@@ -1005,7 +1005,7 @@ def describe_model(model, app_label=None, unknown=None):
 
 class Deconstructed(object):
     """Stands in for a field clone in a state that is only compared, never rendered:
-    ModelState equality uses nothing but ``deconstruct()``, and cloning a field
+    the comparison (same_model) uses nothing but ``deconstruct()``, and cloning a field
     (deconstruct + a new instance) for every field of every model is what makes
     ``ProjectState.from_apps`` slow."""
 
@@ -1013,7 +1013,10 @@ class Deconstructed(object):
     many_to_many = False
 
     def __init__(self, field):
-        self.parts = field.deconstruct()
+        # (path, args, kwargs), the shape of a deconstructible that is not a Field, so
+        # the autodetector's deep_deconstruct() reads it (also when nested, as
+        # ArrayField's base_field) exactly as it reads the real field.
+        self.parts = field.deconstruct()[1:]
 
     def deconstruct(self):
         return self.parts
@@ -1066,7 +1069,7 @@ def same_model(before, after, deep):
     if set(before.fields) != set(after.fields):
         return False
     for name, field in before.fields.items():
-        if deep(field.deconstruct()[1:]) != deep(after.fields[name].deconstruct()[1:]):
+        if deep(field) != deep(after.fields[name]):
             return False
     first, second = comparable_options(before.options), comparable_options(after.options)
     for key in _BY_MEMBERSHIP:
