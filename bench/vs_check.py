@@ -10,7 +10,9 @@ interleaved so machine load hits every variant alike; medians of wall and CPU se
   the way a scan runs in a worker;
 * ``end_to_end``: ``python -m django djdesk_inspect PATH --settings
   djdesk_inspector.cli_settings`` as a new process, the way a developer or CI runs it;
-  ``host_startup`` is that command's ``--help`` alone.
+  ``host_startup`` is that command's ``--help`` alone;
+* ``console_script``: ``djdesk-inspect PATH`` (``djdesk_inspector/cli.py``), the same
+  command with the scan started before Django's setup.
 """
 
 from __future__ import annotations
@@ -83,12 +85,14 @@ def measure(
             raise RuntimeError(f"{argv} failed ({done.returncode}): {done.stderr[-2000:]!r}")
 
     end_to_end = [sys.executable, "-m", "django", "djdesk_inspect", "--settings", HOST_SETTINGS]
+    console_script = [sys.executable, "-m", "djdesk_inspector.cli"]  # what djdesk-inspect runs
     here = str(pathsetup.ROOT)
     variants: dict[str, Callable[[], object]] = {
         "check": lambda: run([python, "manage.py", "check"], root, probe_env, "check"),
         "command": lambda: call_command("djdesk_inspect", *command_argv, stdout=io.StringIO()),
         "end_to_end": lambda: run([*end_to_end, *command_argv], here, host_env),
         "host_startup": lambda: run([*end_to_end, "--help"], here, host_env),
+        "console_script": lambda: run([*console_script, *command_argv], here, host_env),
     }
     for func in variants.values():  # warm the file cache and the .pyc files
         func()
@@ -107,11 +111,14 @@ def measure(
         "end_to_end_s": round(wall["end_to_end"], 3),
         "end_to_end_ratio": round(wall["end_to_end"] / wall["check"], 3),
         "host_startup_s": round(wall["host_startup"], 3),
+        "console_script_s": round(wall["console_script"], 3),
+        "console_script_ratio": round(wall["console_script"] / wall["check"], 3),
         "target": TARGET,
         "cpu": {
             "manage_py_check_s": round(cpu["check"], 3),
             "djdesk_inspect_s": round(cpu["command"], 3),
             "ratio": round(cpu["command"] / cpu["check"], 3),
             "end_to_end_ratio": round(cpu["end_to_end"] / cpu["check"], 3),
+            "console_script_ratio": round(cpu["console_script"] / cpu["check"], 3),
         },
     }

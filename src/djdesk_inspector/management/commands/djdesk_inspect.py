@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -19,6 +19,10 @@ from djdesk_inspector.inspection import gate, gate_formats, insights, mermaid, s
 from djdesk_inspector.inspection.engine import inspect_project
 from djdesk_inspector.inspection.errors import ScanError
 from djdesk_inspector.management import project_options
+
+
+class StartedScan(Protocol):
+    def result(self) -> dict[str, Any]: ...
 
 
 class Command(BaseCommand):
@@ -65,27 +69,39 @@ class Command(BaseCommand):
             "--mermaid", action="store_true", help="Print the schema as a Mermaid erDiagram."
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    # A scan already under way for these options (``djdesk-inspect`` starts it before
+    # Django is set up); None: handle() runs it.
+    started: StartedScan | None = None
+
+    def scan_request(self, options: dict[str, Any]) -> dict[str, Any]:
+        """``inspect_project``'s arguments for ``options``; a CommandError for bad ones
+        (every option is checked here, before anything runs)."""
         project = project_options.project(options)
         if options["static"] and options["python"]:
             raise CommandError("--static and --python exclude each other.")
-        kind = "static" if options["static"] else ("live" if options["python"] else "auto")
-        env_file = project_options.env_file(project, options)
-        pass_env = project_options.pass_env(options)
+        self._categories(options["fail_on"])
+        self._earlier(options["diff_against"])
+        return {
+            "project": project,
+            "kind": "static" if options["static"] else ("live" if options["python"] else "auto"),
+            # Running this command without --static is the user's choice to run the code.
+            "trusted": True,
+            "interpreter": options["python"],
+            "settings_module": options["project_settings"],
+            "env_file": project_options.env_file(project, options),
+            "pass_env": project_options.pass_env(options),
+            "timeout": options["timeout"],
+        }
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        request = self.scan_request(options)
         categories = self._categories(options["fail_on"])
         earlier = self._earlier(options["diff_against"])
         try:
-            document = inspect_project(
-                project,
-                kind=kind,
-                # Running this command without --static is the user's choice to run the code.
-                trusted=True,
-                interpreter=options["python"],
-                settings_module=options["project_settings"],
-                env_file=env_file,
-                pass_env=pass_env,
-                timeout=options["timeout"],
-            )
+            if self.started is not None:
+                document = self.started.result()
+            else:
+                document = inspect_project(**request)
         except ScanError as exc:
             if options["verbosity"] >= 2 and exc.detail:
                 self.stderr.write(exc.detail)
