@@ -598,7 +598,11 @@ class Forked(object):
                     pipe.write(data)
                 code = 0
             finally:
-                os._exit(code)
+                try:  # what the project printed meanwhile (stdout is stderr here)
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                finally:
+                    os._exit(code)
         os.close(write)
         self.pid = pid
         self.pipe = read
