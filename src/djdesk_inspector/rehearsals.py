@@ -12,9 +12,6 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
-
 from djdesk_inspector.inspection import rehearsal
 from djdesk_inspector.inspection.errors import ScanError
 from djdesk_inspector.kernel import jobs
@@ -50,23 +47,19 @@ def request(workspace: Workspace, database: Any = "default") -> Rehearsal:
     reason = untrusted_reason(workspace)
     if reason:
         raise ApiError(409, {"__all__": [reason]})
-    with transaction.atomic():
-        Workspace.objects.filter(pk=workspace.pk).update(name=F("name"))
-        existing = (
-            Rehearsal.objects.filter(workspace=workspace, status__in=RehearsalStatus.active())
-            .order_by("-id")
-            .first()
-        )
-        if existing is not None:
-            return existing
-        row = Rehearsal.objects.create(
-            workspace=workspace,
-            database=database,
-            status=RehearsalStatus.QUEUED,
-            progress_message=jobs.lifecycle.QUEUED_MESSAGE,
-        )
-    submitted: Rehearsal = jobs.submit(REHEARSAL, row)
-    return submitted
+    rehearsal: Rehearsal = jobs.request_once(
+        REHEARSAL, workspace, lambda: active_rehearsal(workspace), workspace=workspace,
+        database=database,
+    )  # fmt: skip
+    return rehearsal
+
+
+def active_rehearsal(workspace: Workspace) -> Rehearsal | None:
+    return (
+        Rehearsal.objects.filter(workspace=workspace, status__in=RehearsalStatus.active())
+        .order_by("-id")
+        .first()
+    )
 
 
 def get(workspace: Workspace, rehearsal_id: int) -> Rehearsal:

@@ -13,8 +13,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 
 from djdesk_inspector.inspection import engine
 from djdesk_inspector.inspection.errors import ScanError
@@ -34,36 +33,15 @@ def active_scan(workspace: Workspace) -> Scan | None:
 def request_scan(workspace: Workspace, kind: str = ScanKind.AUTO) -> Scan:
     """Queue a scan of ``workspace``, or return the one already queued or running.
 
-    The check-then-create runs in a transaction whose first statement is a no-op
-    ``UPDATE`` of the workspace row: it takes the row lock on PostgreSQL/MySQL and the
-    write lock on SQLite *before* anything is read (``select_for_update`` is a no-op
-    on SQLite, where two deferred readers would both see "no scan"), so simultaneous
-    requests queue up and get the same scan. The task is enqueued on
-    ``DJDESK_INSPECTOR["TASK_BACKEND"]`` once the outermost transaction commits
-    (:mod:`djdesk_inspector.kernel.jobs`); with ``ImmediateBackend`` it has run by then.
+    One active scan per workspace however many requests race
+    (:func:`~djdesk_inspector.kernel.jobs.request_once`). The task is enqueued on
+    ``DJDESK_INSPECTOR["TASK_BACKEND"]`` once the outermost transaction commits; with
+    ``ImmediateBackend`` it has run by then.
     """
-    kind = ScanKind(kind)
-    with transaction.atomic():
-        Workspace.objects.filter(pk=workspace.pk).update(name=F("name"))
-        existing = active_scan(workspace)
-        if existing is not None:
-            return existing
-        try:
-            with transaction.atomic():
-                scan = Scan.objects.create(
-                    workspace=workspace,
-                    kind=kind,
-                    status=ScanStatus.QUEUED,
-                    progress_message=jobs.lifecycle.QUEUED_MESSAGE,
-                )
-        except IntegrityError:
-            # A uniqueness constraint on active scans lost the race for us.
-            existing = active_scan(workspace)
-            if existing is None:
-                raise
-            return existing
-    submitted: Scan = jobs.submit(SCAN, scan)
-    return submitted
+    scan: Scan = jobs.request_once(
+        SCAN, workspace, lambda: active_scan(workspace), workspace=workspace, kind=ScanKind(kind)
+    )
+    return scan
 
 
 def execute(scan_id: int) -> dict[str, Any]:

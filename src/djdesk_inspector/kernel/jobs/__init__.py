@@ -26,6 +26,7 @@ from djdesk_inspector.kernel.jobs.lifecycle import (
     fail,
     finish,
     request,
+    request_once,
     submit,
 )
 from djdesk_inspector.kernel.jobs.recovery import (
@@ -67,6 +68,7 @@ __all__ = [
     "reap",
     "reaper",
     "request",
+    "request_once",
     "running_error",
     "submit",
     "task_argument",

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal
 
-from django.db import models, router, transaction
+from django.db import IntegrityError, models, router, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from djdesk_inspector.kernel.jobs.kinds import JobKind, task_argument
@@ -39,13 +41,44 @@ def _alias(kind: JobKind) -> str:
 
 def request(kind: JobKind, /, **fields: Any) -> Any:
     """Create a queued row of ``kind`` and enqueue its task once the transaction commits."""
-    fields = {
-        "status": kind.statuses.queued,
-        **kind.messages(QUEUED_MESSAGE),
-        **fields,
-    }
-    row = kind.rows().create(**fields)
+    return submit(kind, _create_queued(kind, fields))
+
+
+def request_once(
+    kind: JobKind, owner: models.Model, active: Callable[[], Any], /, **fields: Any
+) -> Any:
+    """``active()`` (``owner``'s job of ``kind`` still queued or running), or a new one
+    as :func:`request` makes it: one job per owner however many requests race.
+
+    The check-then-create runs in a transaction whose first statement is a no-op
+    ``UPDATE`` of ``owner``'s row: it takes the row lock on PostgreSQL/MySQL and the
+    write lock on SQLite *before* anything is read (``select_for_update`` is a no-op
+    on SQLite, where two deferred readers would both see "none"), so simultaneous
+    requests queue up and get the same job. If a uniqueness constraint on active jobs
+    still rejects the new row, the job that won is returned.
+    """
+    alias = _alias(kind)
+    with transaction.atomic(using=alias):
+        key = owner._meta.pk.name
+        type(owner)._default_manager.using(alias).filter(pk=owner.pk).update(**{key: F(key)})
+        existing = active()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic(using=alias):
+                row = _create_queued(kind, fields)
+        except IntegrityError:
+            existing = active()
+            if existing is None:
+                raise
+            return existing
     return submit(kind, row)
+
+
+def _create_queued(kind: JobKind, fields: dict[str, Any]) -> models.Model:
+    fields = {"status": kind.statuses.queued, **kind.messages(QUEUED_MESSAGE), **fields}
+    row: models.Model = kind.rows().create(**fields)
+    return row
 
 
 def submit(kind: JobKind, row: models.Model) -> Any:
