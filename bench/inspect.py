@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 # This file is named like the stdlib module "inspect": pathsetup keeps bench/ off sys.path.
@@ -49,24 +48,6 @@ from djdesk_inspector.kernel import environment  # noqa: E402
 
 SHAPE = {"apps": 30, "models_per_app": 10, "migrations_per_app": 3}
 CLI_SHAPE = {"apps": 6, "models_per_app": 10, "migrations_per_app": 3}
-
-
-def _cpu() -> float:
-    """CPU seconds used so far by this process and its finished children."""
-    try:
-        import resource
-    except ImportError:  # Windows: no rusage; CPU figures are left out
-        return float("nan")
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def timed(func: object) -> tuple[float, float]:
-    """(wall, cpu) seconds of one call; CPU time is immune to other load on the machine."""
-    cpu, wall = _cpu(), time.perf_counter()
-    func()  # type: ignore[operator]
-    return time.perf_counter() - wall, _cpu() - cpu
 
 
 def medians(samples_: list[tuple[float, float]]) -> tuple[float, float]:
@@ -113,9 +94,9 @@ def main() -> None:
     live_times, check_times, static_times = [], [], []
     for _ in range(options.runs):
         # Interleaved, so drift in machine load hits all three alike.
-        check_times.append(timed(check))
-        live_times.append(timed(live_scan))
-        static_times.append(timed(static_scan))
+        check_times.append(vs_check.timed(check))
+        live_times.append(vs_check.timed(live_scan))
+        static_times.append(vs_check.timed(static_scan))
     live_s, live_cpu = medians(live_times)
     check_s, check_cpu = medians(check_times)
     static_s, _ = medians(static_times)

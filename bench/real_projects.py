@@ -52,17 +52,6 @@ from djdesk_inspector.inspection import live, static  # noqa: E402
 COMPARED = ("type", "column", "null", "unique", "primary_key", "inherited_from", "relation")
 
 
-def _cpu() -> float:
-    """CPU seconds of this process and its finished children (immune to machine load)."""
-    try:
-        import resource
-    except ImportError:  # Windows: no rusage
-        return float("nan")
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def _ratio(hit: int, total: int) -> float | None:
     return round(hit / total, 4) if total else None
 
@@ -174,10 +163,10 @@ def main() -> int:
         entry: dict[str, Any] = {"project": path.name}
         times, cpus, document = [], [], None
         for _ in range(max(1, args.runs)):
-            started, cpu = time.perf_counter(), _cpu()
+            started, cpu = time.perf_counter(), vs_check.cpu_seconds()
             document = static.scan(path, settings_module=args.settings, interpreter=args.python)
             times.append(time.perf_counter() - started)
-            cpus.append(_cpu() - cpu)
+            cpus.append(vs_check.cpu_seconds() - cpu)
         assert document is not None
         entry["static"] = {
             "seconds": round(statistics.median(times), 3),

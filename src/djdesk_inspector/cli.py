@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     command = CliCommand()
     try:
         options = vars(command.create_parser(PROG, "djdesk_inspect").parse_args(arguments))
-        command.started = EarlyScan(command.scan_request(options))
+        command.started = EarlyScan(command.prepare(options).request)
     except CommandError:
         pass  # bad options: run_from_argv below parses them again and says what is wrong
     import django

@@ -48,9 +48,12 @@ def request(workspace: Workspace, database: Any = "default") -> Rehearsal:
     if reason:
         raise ApiError(409, {"__all__": [reason]})
     rehearsal: Rehearsal = jobs.request_once(
-        REHEARSAL, workspace, lambda: active_rehearsal(workspace), workspace=workspace,
+        REHEARSAL,
+        workspace,
+        lambda: active_rehearsal(workspace),
+        workspace=workspace,
         database=database,
-    )  # fmt: skip
+    )
     return rehearsal
 
 

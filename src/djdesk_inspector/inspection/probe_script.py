@@ -436,12 +436,11 @@ class Probe(object):
         from django.db.migrations.state import ProjectState
 
         from_state = loader.project_state()
-        # Fast path: identical model states for every migrated app leave the
-        # autodetector nothing to find (ModelState equality compares fields,
-        # options, bases and managers), and it is the slowest part of a scan.
-        # The states are compared without cloning every field (half the cost of a
-        # scan on a large project, see light_state); any difference, real or
-        # cosmetic, builds the real state and runs the full autodetector below.
+        # Fast path: model states that differ in nothing the autodetector acts on
+        # (see same_states) leave it nothing to find, and it is the slowest part of
+        # a scan. The states are compared without cloning every field (half the cost
+        # of a scan on a large project, see light_state); any other difference
+        # builds the real state and runs the full autodetector below.
         # The base questioner never prompts and never exits (the non-interactive
         # one calls sys.exit for NOT NULL additions); dry_run writes nothing.
         questioner = MigrationQuestioner(specified_apps=set(), dry_run=True)

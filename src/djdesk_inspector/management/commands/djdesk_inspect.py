@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -23,6 +23,12 @@ from djdesk_inspector.management import project_options
 
 class StartedScan(Protocol):
     def result(self) -> dict[str, Any]: ...
+
+
+class Prepared(NamedTuple):
+    request: dict[str, Any]  # inspect_project's keyword arguments
+    categories: tuple[str, ...]  # --fail-on
+    earlier: dict[str, Any] | None  # --diff-against
 
 
 class Command(BaseCommand):
@@ -73,15 +79,14 @@ class Command(BaseCommand):
     # Django is set up); None: handle() runs it.
     started: StartedScan | None = None
 
-    def scan_request(self, options: dict[str, Any]) -> dict[str, Any]:
-        """``inspect_project``'s arguments for ``options``; a CommandError for bad ones
-        (every option is checked here, before anything runs)."""
+    def prepare(self, options: dict[str, Any]) -> Prepared:
+        """Every option checked (a CommandError for a bad one) before anything runs."""
         project = project_options.project(options)
         if options["static"] and options["python"]:
             raise CommandError("--static and --python exclude each other.")
-        self._categories(options["fail_on"])
-        self._earlier(options["diff_against"])
-        return {
+        categories = self._categories(options["fail_on"])
+        earlier = self._earlier(options["diff_against"])
+        request = {
             "project": project,
             "kind": "static" if options["static"] else ("live" if options["python"] else "auto"),
             # Running this command without --static is the user's choice to run the code.
@@ -92,11 +97,10 @@ class Command(BaseCommand):
             "pass_env": project_options.pass_env(options),
             "timeout": options["timeout"],
         }
+        return Prepared(request, categories, earlier)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        request = self.scan_request(options)
-        categories = self._categories(options["fail_on"])
-        earlier = self._earlier(options["diff_against"])
+        request, categories, earlier = self.prepare(options)
         try:
             if self.started is not None:
                 document = self.started.result()
